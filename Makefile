@@ -1,0 +1,62 @@
+# ngx_sockerless: build, run and test on Debian 12.
+#
+#   make build   the module, build/ngx_http_sockerless_module.so
+#   make run     install what is missing, build, start dockerd if none
+#                answers, serve the API with nginx.conf.sample
+#   make stop    stop what make run started
+#   make test    the whole test suite (t/), with its own dockerd
+#                (tools/test: deps, build, unit, tools/testenv, prove)
+
+SHELL =		/bin/bash
+NGX_SRC ?=	/usr/share/nginx/src
+NGINX ?=	/usr/sbin/nginx
+BUILD ?=	$(CURDIR)/build
+MODULE =	$(BUILD)/ngx_http_sockerless_module.so
+SRCS =		$(wildcard ngx_sockerless_module/*.c ngx_sockerless_module/*.h)
+CC_OPT ?=	-g -O2 -fPIC -Wall -Wextra -Wno-unused-parameter -Werror
+LD_OPT ?=	-fPIC
+
+ifeq ($(SANITIZE),1)
+CC_OPT +=	-fsanitize=address,undefined -fno-omit-frame-pointer
+LD_OPT +=	-fsanitize=address,undefined
+endif
+
+.PHONY: all build deps run stop test unit clean
+
+all: build
+
+build: $(MODULE)
+
+deps:
+	@tools/install-deps
+
+$(BUILD)/Makefile: config
+	@test -d $(NGX_SRC) || { echo "nginx-dev is missing: make deps"; exit 1; }
+	mkdir -p $(BUILD)
+	cd $(NGX_SRC) && . ./conf_flags && ./configure \
+	    --with-cc-opt="$(CC_OPT)" --with-ld-opt="$(LD_OPT)" \
+	    "$${NGX_CONF_FLAGS[@]}" \
+	    --add-dynamic-module=$(CURDIR) --builddir=$(BUILD) \
+	    > $(BUILD)/configure.log 2>&1 \
+	    || { tail -20 $(BUILD)/configure.log; exit 1; }
+
+$(MODULE): $(BUILD)/Makefile $(SRCS)
+	$(MAKE) -f $(BUILD)/Makefile -C $(NGX_SRC) modules
+	@printf 'load_module %s;\nevents {}\n' $(MODULE) > $(BUILD)/smoke.conf
+	$(NGINX) -g 'error_log /dev/null; pid /dev/null;' -t -q \
+	    -c $(BUILD)/smoke.conf
+
+run: deps build
+	@tools/run start
+
+stop:
+	@tools/run stop
+
+unit: $(BUILD)/Makefile
+	$(MAKE) -C t/unit BUILD=$(BUILD)
+
+test:
+	@tools/test
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,158 @@
+
+/*
+ * Copyright (C) ngx_sockerless developers
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_sockerless_module.h"
+
+
+static ngx_int_t ngx_http_sockerless_op_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sockerless_api_version_variable(
+    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sockerless_object_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sockerless_pulled_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static void ngx_http_sockerless_set_variable(ngx_http_variable_value_t *v,
+    u_char *data, size_t len);
+
+
+static ngx_http_variable_t  ngx_http_sockerless_vars[] = {
+
+    { ngx_string("sockerless_op"), NULL,
+      ngx_http_sockerless_op_variable, 0, 0, 0 },
+
+    { ngx_string("sockerless_api_version"), NULL,
+      ngx_http_sockerless_api_version_variable, 0, 0, 0 },
+
+    { ngx_string("sockerless_object"), NULL,
+      ngx_http_sockerless_object_variable, 0, 0, 0 },
+
+    { ngx_string("sockerless_pulled"), NULL,
+      ngx_http_sockerless_pulled_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
+
+
+ngx_int_t
+ngx_http_sockerless_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_sockerless_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sockerless_op_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    ctx = ngx_http_sockerless_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ctx->op == NULL) {
+        ngx_http_sockerless_set_variable(v, (u_char *) "-", 1);
+        return NGX_OK;
+    }
+
+    ngx_http_sockerless_set_variable(v, ctx->op->name.data,
+                                     ctx->op->name.len);
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sockerless_api_version_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                     *p;
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    ctx = ngx_http_sockerless_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (!ctx->route.versioned || !ctx->route.version_ok) {
+        ngx_http_sockerless_set_variable(v, NULL, 0);
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, 2 * NGX_INT_T_LEN + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_sockerless_set_variable(v, p,
+                              ngx_sprintf(p, "%ui.%ui", ctx->route.major,
+                                          ctx->route.minor) - p);
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sockerless_object_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    ctx = ngx_http_sockerless_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_sockerless_set_variable(v, ctx->route.object.data,
+                                     ctx->route.object.len);
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sockerless_pulled_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+
+    if (ctx == NULL) {
+        ngx_http_sockerless_set_variable(v, NULL, 0);
+        return NGX_OK;
+    }
+
+    ngx_http_sockerless_set_variable(v, ctx->pulled.data, ctx->pulled.len);
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_sockerless_set_variable(ngx_http_variable_value_t *v, u_char *data,
+    size_t len)
+{
+    v->len = len;
+    v->data = data;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+}
