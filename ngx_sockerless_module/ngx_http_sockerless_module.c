@@ -15,6 +15,8 @@
 static ngx_int_t ngx_http_sockerless_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_auto_pull(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
+static ngx_int_t ngx_http_sockerless_denied(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx);
 static void *ngx_http_sockerless_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_sockerless_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf,
@@ -77,6 +79,20 @@ static ngx_command_t  ngx_http_sockerless_commands[] = {
       ngx_conf_set_flag_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_sockerless_loc_conf_t, allow_browsers),
+      NULL },
+
+    { ngx_string("sockerless_policy"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_BLOCK|NGX_CONF_TAKE1,
+      ngx_http_sockerless_policy_block,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("sockerless_enforce"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, enforce),
       NULL },
 
     { ngx_string("sockerless_auto_pull"),
@@ -155,6 +171,7 @@ static ngx_int_t
 ngx_http_sockerless_handler(ngx_http_request_t *r)
 {
     ngx_int_t                        rc;
+    ngx_uint_t                       whole;
     ngx_table_elt_t                 *h;
     ngx_http_upstream_t             *u;
     ngx_http_sockerless_ctx_t       *ctx;
@@ -183,6 +200,31 @@ ngx_http_sockerless_handler(ngx_http_request_t *r)
                        "header); set \"sockerless_allow_browsers on\" "
                        "to allow them", &h->key);
         }
+    }
+
+    whole = 0;
+
+    if (slcf->enforce) {
+        rc = ngx_http_sockerless_policy_request(r, ctx);
+
+        if (rc == NGX_ERROR) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rc == NGX_DECLINED) {
+            return ngx_http_sockerless_denied(r, ctx);
+        }
+
+        /* NGX_AGAIN: the body decides */
+
+        whole = (rc == NGX_AGAIN);
+    }
+
+    if (ctx->op && slcf->auto_pull
+        && ngx_strcmp(ctx->op->name.data, "ContainerCreate") == 0)
+    {
+        /* the body names the image to pull */
+        whole = 1;
     }
 
     if (ngx_http_upstream_create(r) != NGX_OK) {
@@ -217,11 +259,8 @@ ngx_http_sockerless_handler(ngx_http_request_t *r)
 
     r->request_body_no_buffering = 1;
 
-    if (ctx->op
-        && ngx_strcmp(ctx->op->name.data, "ContainerCreate") == 0
-        && slcf->auto_pull)
-    {
-        /* the body is read whole first: it names the image */
+    if (whole) {
+        /* the body is read whole before dockerd sees anything */
 
         rc = ngx_http_read_client_request_body(r,
                                             ngx_http_sockerless_body_start);
@@ -241,13 +280,29 @@ ngx_http_sockerless_handler(ngx_http_request_t *r)
 void
 ngx_http_sockerless_body_ready(ngx_http_request_t *r)
 {
-    ngx_int_t                   rc;
-    ngx_http_sockerless_ctx_t  *ctx;
+    ngx_int_t                        rc;
+    ngx_http_sockerless_ctx_t       *ctx;
+    ngx_http_sockerless_loc_conf_t  *slcf;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
     if (ngx_http_sockerless_body_replace(r, ctx) != NGX_OK) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    if (ctx->policy
+        && ngx_http_sockerless_policy_body(r, ctx) == NGX_DECLINED)
+    {
+        ngx_http_finalize_request(r, ngx_http_sockerless_denied(r, ctx));
+        return;
+    }
+
+    if (!slcf->auto_pull
+        || ngx_strcmp(ctx->op->name.data, "ContainerCreate") != 0)
+    {
+        ngx_http_upstream_init(r);
         return;
     }
 
@@ -264,6 +319,26 @@ ngx_http_sockerless_body_ready(ngx_http_request_t *r)
     }
 
     ngx_http_upstream_init(r);
+}
+
+
+static ngx_int_t
+ngx_http_sockerless_denied(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx)
+{
+    ngx_str_t  none = ngx_string("-");
+
+    if (ctx->deny_status == NGX_HTTP_BAD_REQUEST) {
+        return ngx_http_sockerless_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                              "refused by policy \"%V\": %V",
+                                              &ctx->policy_name,
+                                              &ctx->reason);
+    }
+
+    return ngx_http_sockerless_send_error(r, NGX_HTTP_FORBIDDEN,
+                                          "%V denied by policy \"%V\": %V",
+                                          ctx->op ? &ctx->op->name : &none,
+                                          &ctx->policy_name, &ctx->reason);
 }
 
 
@@ -485,6 +560,7 @@ ngx_http_sockerless_create_loc_conf(ngx_conf_t *cf)
      *     conf->upstream.temp_path = NULL;
      *     conf->upstream.hide_headers_hash = { NULL, 0 };
      *     conf->upstream_hijack = NULL;
+     *     conf->enforce = NULL;
      */
 
     conf->upstream.local = NGX_CONF_UNSET_PTR;
@@ -577,6 +653,10 @@ ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               NGX_HTTP_SOCKERLESS_TIMEOUT_OFF);
 
     ngx_conf_merge_value(conf->allow_browsers, prev->allow_browsers, 0);
+
+    if (conf->enforce == NULL) {
+        conf->enforce = prev->enforce;
+    }
 
     ngx_conf_merge_value(conf->auto_pull, prev->auto_pull, 1);
 

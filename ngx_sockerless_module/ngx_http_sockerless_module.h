@@ -26,7 +26,18 @@ typedef struct ngx_http_sockerless_pull_s  ngx_http_sockerless_pull_t;
 
 
 typedef struct {
+    ngx_str_t                      name;
+    u_char                        *allow;     /* by operation index */
+    u_char                        *deny;
+    ngx_flag_t                     privileged;
+    ngx_array_t                   *binds;     /* host paths, cleaned */
+    ngx_array_t                   *images;    /* patterns */
+} ngx_http_sockerless_policy_t;
+
+
+typedef struct {
     ngx_queue_t                    pulls;     /* this worker's pulls */
+    ngx_array_t                   *policies;
 } ngx_http_sockerless_main_conf_t;
 
 
@@ -39,6 +50,8 @@ typedef struct {
     ngx_msec_t                     stream_idle_timeout;
 
     ngx_flag_t                     allow_browsers;
+
+    ngx_http_complex_value_t      *enforce;
 
     ngx_flag_t                     auto_pull;
     ngx_msec_t                     pull_timeout;
@@ -77,12 +90,20 @@ typedef struct {
     void                          *waiter;
     ngx_str_t                      pulled;
 
+    /* the policy's decision */
+    ngx_http_sockerless_policy_t  *policy;
+    ngx_str_t                      policy_name;
+    ngx_str_t                      reason;
+    ngx_uint_t                     deny_status;
+
     /* module-made error response */
     ngx_buf_t                     *error;
     ngx_err_t                      upstream_errno;
     ngx_str_t                      peer;
 
     unsigned                       routed:1;
+    unsigned                       decided:1;
+    unsigned                       denied:1;
     unsigned                       body_header_sent:1;
     unsigned                       hijack:1;      /* relaying raw bytes */
     unsigned                       client_eof:1;
@@ -104,6 +125,14 @@ void ngx_http_sockerless_pull_done(ngx_http_request_t *r, ngx_uint_t status,
 /* ngx_http_sockerless_body.c */
 void ngx_http_sockerless_body_start(ngx_http_request_t *r);
 ngx_int_t ngx_http_sockerless_body_replace(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx);
+
+/* ngx_http_sockerless_policy.c */
+char *ngx_http_sockerless_policy_block(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_sockerless_policy_request(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx);
+ngx_int_t ngx_http_sockerless_policy_body(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
 
 /* ngx_http_sockerless_pull.c */

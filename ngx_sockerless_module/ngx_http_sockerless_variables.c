@@ -19,6 +19,8 @@ static ngx_int_t ngx_http_sockerless_object_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_sockerless_pulled_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sockerless_decision_variable(
+    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 static void ngx_http_sockerless_set_variable(ngx_http_variable_value_t *v,
     u_char *data, size_t len);
 
@@ -36,6 +38,15 @@ static ngx_http_variable_t  ngx_http_sockerless_vars[] = {
 
     { ngx_string("sockerless_pulled"), NULL,
       ngx_http_sockerless_pulled_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("sockerless_policy"), NULL,
+      ngx_http_sockerless_decision_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("sockerless_decision"), NULL,
+      ngx_http_sockerless_decision_variable, 1, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("sockerless_reason"), NULL,
+      ngx_http_sockerless_decision_variable, 2, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -142,6 +153,52 @@ ngx_http_sockerless_pulled_variable(ngx_http_request_t *r,
     }
 
     ngx_http_sockerless_set_variable(v, ctx->pulled.data, ctx->pulled.len);
+    return NGX_OK;
+}
+
+
+/* data: 0 the policy's name, 1 "allow" or "deny", 2 the reason */
+
+static ngx_int_t
+ngx_http_sockerless_decision_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+
+    if (ctx == NULL || !ctx->decided) {
+        ngx_http_sockerless_set_variable(v, NULL, 0);
+        return NGX_OK;
+    }
+
+    switch (data) {
+
+    case 0:
+        ngx_http_sockerless_set_variable(v, ctx->policy_name.data,
+                                         ctx->policy_name.len);
+        break;
+
+    case 1:
+        if (ctx->denied) {
+            ngx_http_sockerless_set_variable(v, (u_char *) "deny", 4);
+
+        } else {
+            ngx_http_sockerless_set_variable(v, (u_char *) "allow", 5);
+        }
+
+        break;
+
+    default:
+        if (ctx->denied) {
+            ngx_http_sockerless_set_variable(v, ctx->reason.data,
+                                             ctx->reason.len);
+
+        } else {
+            ngx_http_sockerless_set_variable(v, NULL, 0);
+        }
+    }
+
     return NGX_OK;
 }
 

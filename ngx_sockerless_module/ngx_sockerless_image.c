@@ -71,3 +71,229 @@ ngx_sockerless_image_split(u_char *ref, size_t len, ngx_str_t *name,
 
     return NGX_OK;
 }
+
+
+size_t
+ngx_sockerless_image_normalize(u_char *ref, size_t len, u_char *buf)
+{
+    u_char      *p, *last, *slash, *name, *rest;
+    ngx_uint_t   hex, domain, tagged;
+
+    last = ref + len;
+
+    if (len == 0) {
+        return 0;
+    }
+
+    if (len > 7 && ngx_strncmp(ref, "sha256:", 7) == 0) {
+        return 0;
+    }
+
+    /* a bare hexadecimal string may be an image ID prefix */
+
+    hex = 1;
+
+    for (p = ref; p < last; p++) {
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) {
+            hex = 0;
+            break;
+        }
+    }
+
+    if (hex) {
+        return 0;
+    }
+
+    slash = ngx_strlchr(ref, last, '/');
+
+    domain = 0;
+
+    if (slash) {
+        for (p = ref; p < slash; p++) {
+            if (*p == '.' || *p == ':') {
+                domain = 1;
+                break;
+            }
+        }
+
+        if (slash - ref == 9 && ngx_strncmp(ref, "localhost", 9) == 0) {
+            domain = 1;
+        }
+    }
+
+    p = buf;
+
+    if (domain) {
+        name = slash + 1;
+
+        if (slash - ref == 15 && ngx_strncmp(ref, "index.docker.io", 15) == 0)
+        {
+            p = ngx_cpymem(p, "docker.io", 9);
+
+        } else {
+            p = ngx_cpymem(p, ref, slash - ref);
+        }
+
+        *p++ = '/';
+
+        if (p - buf == 10 && ngx_strncmp(buf, "docker.io/", 10) == 0
+            && ngx_strlchr(name, last, '/') == NULL)
+        {
+            p = ngx_cpymem(p, "library/", 8);
+        }
+
+    } else {
+        name = ref;
+        p = ngx_cpymem(p, "docker.io/", 10);
+
+        if (slash == NULL) {
+            p = ngx_cpymem(p, "library/", 8);
+        }
+    }
+
+    if (name == last) {
+        return 0;
+    }
+
+    p = ngx_cpymem(p, name, last - name);
+
+    /* ":latest" when there is neither a tag nor a digest */
+
+    rest = ngx_strlchr(name, last, '@');
+    tagged = (rest != NULL);
+
+    if (!tagged) {
+        slash = NULL;
+
+        for (rest = name; rest < last; rest++) {
+            if (*rest == '/') {
+                slash = rest;
+            }
+        }
+
+        rest = ngx_strlchr(slash ? slash : name, last, ':');
+        tagged = (rest != NULL);
+    }
+
+    if (!tagged) {
+        p = ngx_cpymem(p, ":latest", 7);
+    }
+
+    return p - buf;
+}
+
+
+ngx_uint_t
+ngx_sockerless_glob(u_char *pattern, size_t plen, u_char *s, size_t len)
+{
+    size_t  pi, si, star, mark;
+
+    pi = 0;
+    si = 0;
+    star = (size_t) -1;
+    mark = 0;
+
+    while (si < len) {
+
+        if (pi < plen && pattern[pi] == '*') {
+            star = pi++;
+            mark = si;
+            continue;
+        }
+
+        if (pi < plen && pattern[pi] == s[si]) {
+            pi++;
+            si++;
+            continue;
+        }
+
+        if (star != (size_t) -1) {
+            pi = star + 1;
+            si = ++mark;
+            continue;
+        }
+
+        return 0;
+    }
+
+    while (pi < plen && pattern[pi] == '*') {
+        pi++;
+    }
+
+    return pi == plen;
+}
+
+
+size_t
+ngx_sockerless_path_clean(u_char *path, size_t len, u_char *buf)
+{
+    u_char  *p, *last, *d, *seg;
+    size_t   n;
+
+    if (len == 0 || path[0] != '/') {
+        return 0;
+    }
+
+    last = path + len;
+    d = buf;
+    *d++ = '/';
+    p = path;
+
+    while (p < last) {
+
+        while (p < last && *p == '/') {
+            p++;
+        }
+
+        seg = p;
+
+        while (p < last && *p != '/') {
+            p++;
+        }
+
+        n = p - seg;
+
+        if (n == 0 || (n == 1 && seg[0] == '.')) {
+            continue;
+        }
+
+        if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+            /* up one, never above the root */
+
+            while (d > buf + 1 && d[-1] != '/') {
+                d--;
+            }
+
+            if (d > buf + 1) {
+                d--;
+            }
+
+            continue;
+        }
+
+        if (d > buf + 1) {
+            *d++ = '/';
+        }
+
+        d = ngx_cpymem(d, seg, n);
+    }
+
+    return d - buf;
+}
+
+
+ngx_uint_t
+ngx_sockerless_path_under(ngx_str_t *base, ngx_str_t *path)
+{
+    if (base->len == 1 && base->data[0] == '/') {
+        return 1;
+    }
+
+    if (path->len < base->len
+        || ngx_memcmp(path->data, base->data, base->len) != 0)
+    {
+        return 0;
+    }
+
+    return path->len == base->len || path->data[base->len] == '/';
+}

@@ -272,3 +272,419 @@ ngx_sockerless_json_start_array(void *data)
 
     return 1;
 }
+
+
+typedef struct {
+    ngx_sockerless_alloc_pt    alloc;
+    void                      *data;
+
+    ngx_sockerless_jv_t       *root;
+    ngx_sockerless_jv_t       *cur;       /* the open object or array */
+    ngx_str_t                  key;       /* the key of the next member */
+
+    ngx_uint_t                 depth;
+    const char                *err;
+} ngx_sockerless_tree_t;
+
+
+static ngx_sockerless_jv_t *ngx_sockerless_tree_add(ngx_sockerless_tree_t *t,
+    ngx_uint_t type);
+static ngx_int_t ngx_sockerless_tree_copy(ngx_sockerless_tree_t *t,
+    ngx_str_t *dst, const unsigned char *s, size_t len);
+static ngx_int_t ngx_sockerless_tree_unique(ngx_sockerless_tree_t *t,
+    ngx_sockerless_jv_t *obj);
+static size_t ngx_sockerless_json_fold(u_char *dst, u_char *src, size_t len);
+static int ngx_sockerless_key_cmp(const void *one, const void *two);
+static int ngx_sockerless_tree_null(void *data);
+static int ngx_sockerless_tree_boolean(void *data, int v);
+static int ngx_sockerless_tree_number(void *data, const char *s, size_t len);
+static int ngx_sockerless_tree_string(void *data, const unsigned char *s,
+    size_t len);
+static int ngx_sockerless_tree_start_map(void *data);
+static int ngx_sockerless_tree_map_key(void *data, const unsigned char *s,
+    size_t len);
+static int ngx_sockerless_tree_end_map(void *data);
+static int ngx_sockerless_tree_start_array(void *data);
+static int ngx_sockerless_tree_end_array(void *data);
+
+
+static const yajl_callbacks  ngx_sockerless_tree_callbacks = {
+    ngx_sockerless_tree_null,
+    ngx_sockerless_tree_boolean,
+    NULL,
+    NULL,
+    ngx_sockerless_tree_number,
+    ngx_sockerless_tree_string,
+    ngx_sockerless_tree_start_map,
+    ngx_sockerless_tree_map_key,
+    ngx_sockerless_tree_end_map,
+    ngx_sockerless_tree_start_array,
+    ngx_sockerless_tree_end_array
+};
+
+
+ngx_sockerless_jv_t *
+ngx_sockerless_json_parse(u_char *json, size_t len,
+    ngx_sockerless_alloc_pt alloc, void *data, const char **err)
+{
+    yajl_handle            h;
+    yajl_status            st;
+    ngx_sockerless_tree_t  t;
+
+    ngx_memzero(&t, sizeof(ngx_sockerless_tree_t));
+
+    t.alloc = alloc;
+    t.data = data;
+
+    if (ngx_strlchr(json, json + len, '\0')) {
+        *err = "NUL byte in JSON";
+        return NULL;
+    }
+
+    h = yajl_alloc(&ngx_sockerless_tree_callbacks, NULL, &t);
+    if (h == NULL) {
+        *err = "out of memory";
+        return NULL;
+    }
+
+    st = yajl_parse(h, json, len);
+
+    if (st == yajl_status_ok) {
+        st = yajl_complete_parse(h);
+    }
+
+    yajl_free(h);
+
+    if (st != yajl_status_ok || t.root == NULL) {
+        *err = t.err ? t.err : "invalid JSON";
+        return NULL;
+    }
+
+    return t.root;
+}
+
+
+ngx_sockerless_jv_t *
+ngx_sockerless_json_get(ngx_sockerless_jv_t *obj, const char *name)
+{
+    ngx_sockerless_jv_t  *v;
+
+    if (obj == NULL || obj->type != NGX_SOCKERLESS_JSON_OBJECT) {
+        return NULL;
+    }
+
+    for (v = obj->child; v; v = v->next) {
+        if (ngx_sockerless_json_key_match(v->key.data, v->key.len, name)) {
+            return v;
+        }
+    }
+
+    return NULL;
+}
+
+
+static ngx_sockerless_jv_t *
+ngx_sockerless_tree_add(ngx_sockerless_tree_t *t, ngx_uint_t type)
+{
+    ngx_sockerless_jv_t  *v, *parent;
+
+    v = t->alloc(t->data, sizeof(ngx_sockerless_jv_t));
+    if (v == NULL) {
+        t->err = "out of memory";
+        return NULL;
+    }
+
+    ngx_memzero(v, sizeof(ngx_sockerless_jv_t));
+
+    v->type = type;
+
+    parent = t->cur;
+
+    if (parent == NULL) {
+        if (t->root) {
+            t->err = "trailing data after JSON";
+            return NULL;
+        }
+
+        t->root = v;
+        return v;
+    }
+
+    if (parent->type == NGX_SOCKERLESS_JSON_OBJECT) {
+        v->key = t->key;
+        ngx_str_null(&t->key);
+    }
+
+    v->parent = parent;
+
+    if (parent->last) {
+        parent->last->next = v;
+
+    } else {
+        parent->child = v;
+    }
+
+    parent->last = v;
+    parent->n++;
+
+    return v;
+}
+
+
+static ngx_int_t
+ngx_sockerless_tree_copy(ngx_sockerless_tree_t *t, ngx_str_t *dst,
+    const unsigned char *s, size_t len)
+{
+    dst->data = t->alloc(t->data, len + 1);
+    if (dst->data == NULL) {
+        t->err = "out of memory";
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(dst->data, s, len);
+    dst->data[len] = '\0';
+    dst->len = len;
+
+    return NGX_OK;
+}
+
+
+static int
+ngx_sockerless_tree_null(void *data)
+{
+    return ngx_sockerless_tree_add(data, NGX_SOCKERLESS_JSON_NULL) != NULL;
+}
+
+
+static int
+ngx_sockerless_tree_boolean(void *data, int b)
+{
+    return ngx_sockerless_tree_add(data, b ? NGX_SOCKERLESS_JSON_TRUE
+                                           : NGX_SOCKERLESS_JSON_FALSE)
+           != NULL;
+}
+
+
+static int
+ngx_sockerless_tree_number(void *data, const char *s, size_t len)
+{
+    ngx_sockerless_tree_t  *t = data;
+
+    ngx_sockerless_jv_t  *v;
+
+    v = ngx_sockerless_tree_add(t, NGX_SOCKERLESS_JSON_NUMBER);
+    if (v == NULL) {
+        return 0;
+    }
+
+    return ngx_sockerless_tree_copy(t, &v->str, (u_char *) s, len) == NGX_OK;
+}
+
+
+static int
+ngx_sockerless_tree_string(void *data, const unsigned char *s, size_t len)
+{
+    ngx_sockerless_tree_t  *t = data;
+
+    ngx_sockerless_jv_t  *v;
+
+    if (ngx_strlchr((u_char *) s, (u_char *) s + len, '\0')) {
+        t->err = "NUL character in a JSON string";
+        return 0;
+    }
+
+    v = ngx_sockerless_tree_add(t, NGX_SOCKERLESS_JSON_STRING);
+    if (v == NULL) {
+        return 0;
+    }
+
+    return ngx_sockerless_tree_copy(t, &v->str, s, len) == NGX_OK;
+}
+
+
+static int
+ngx_sockerless_tree_start_map(void *data)
+{
+    ngx_sockerless_tree_t  *t = data;
+
+    ngx_sockerless_jv_t  *v;
+
+    if (++t->depth > NGX_SOCKERLESS_JSON_DEPTH) {
+        t->err = "JSON nested too deeply";
+        return 0;
+    }
+
+    v = ngx_sockerless_tree_add(t, NGX_SOCKERLESS_JSON_OBJECT);
+    if (v == NULL) {
+        return 0;
+    }
+
+    t->cur = v;
+
+    return 1;
+}
+
+
+static int
+ngx_sockerless_tree_map_key(void *data, const unsigned char *s, size_t len)
+{
+    ngx_sockerless_tree_t  *t = data;
+
+    if (ngx_strlchr((u_char *) s, (u_char *) s + len, '\0')) {
+        t->err = "NUL character in a JSON key";
+        return 0;
+    }
+
+    return ngx_sockerless_tree_copy(t, &t->key, s, len) == NGX_OK;
+}
+
+
+static int
+ngx_sockerless_tree_end_map(void *data)
+{
+    ngx_sockerless_tree_t  *t = data;
+
+    ngx_sockerless_jv_t  *obj;
+
+    obj = t->cur;
+
+    if (ngx_sockerless_tree_unique(t, obj) != NGX_OK) {
+        return 0;
+    }
+
+    t->cur = obj->parent;
+    t->depth--;
+
+    return 1;
+}
+
+
+static int
+ngx_sockerless_tree_start_array(void *data)
+{
+    ngx_sockerless_tree_t  *t = data;
+
+    ngx_sockerless_jv_t  *v;
+
+    if (++t->depth > NGX_SOCKERLESS_JSON_DEPTH) {
+        t->err = "JSON nested too deeply";
+        return 0;
+    }
+
+    v = ngx_sockerless_tree_add(t, NGX_SOCKERLESS_JSON_ARRAY);
+    if (v == NULL) {
+        return 0;
+    }
+
+    t->cur = v;
+
+    return 1;
+}
+
+
+static int
+ngx_sockerless_tree_end_array(void *data)
+{
+    ngx_sockerless_tree_t  *t = data;
+
+    t->cur = t->cur->parent;
+    t->depth--;
+
+    return 1;
+}
+
+
+/*
+ * Keys of an object, folded as Go folds them, must all differ: Go lets the
+ * last of two matching keys win where another reader may take the first.
+ */
+
+static ngx_int_t
+ngx_sockerless_tree_unique(ngx_sockerless_tree_t *t, ngx_sockerless_jv_t *obj)
+{
+    ngx_str_t            *keys;
+    ngx_uint_t            i;
+    ngx_sockerless_jv_t  *v;
+
+    if (obj->n < 2) {
+        return NGX_OK;
+    }
+
+    keys = t->alloc(t->data, obj->n * sizeof(ngx_str_t));
+    if (keys == NULL) {
+        t->err = "out of memory";
+        return NGX_ERROR;
+    }
+
+    for (i = 0, v = obj->child; v; v = v->next, i++) {
+        keys[i].data = t->alloc(t->data, v->key.len + 1);
+        if (keys[i].data == NULL) {
+            t->err = "out of memory";
+            return NGX_ERROR;
+        }
+
+        keys[i].len = ngx_sockerless_json_fold(keys[i].data, v->key.data,
+                                               v->key.len);
+    }
+
+    qsort(keys, obj->n, sizeof(ngx_str_t), ngx_sockerless_key_cmp);
+
+    for (i = 1; i < obj->n; i++) {
+        if (ngx_sockerless_key_cmp(&keys[i - 1], &keys[i]) == 0) {
+            t->err = "duplicate key in a JSON object";
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static size_t
+ngx_sockerless_json_fold(u_char *dst, u_char *src, size_t len)
+{
+    u_char  *d, *last;
+
+    d = dst;
+    last = src + len;
+
+    while (src < last) {
+
+        if (last - src >= 2 && src[0] == 0xc5 && src[1] == 0xbf) {
+            *d++ = 's';
+            src += 2;
+            continue;
+        }
+
+        if (last - src >= 3
+            && src[0] == 0xe2 && src[1] == 0x84 && src[2] == 0xaa)
+        {
+            *d++ = 'k';
+            src += 3;
+            continue;
+        }
+
+        *d++ = ngx_tolower(*src);
+        src++;
+    }
+
+    return d - dst;
+}
+
+
+static int
+ngx_sockerless_key_cmp(const void *one, const void *two)
+{
+    ngx_str_t  *a = (ngx_str_t *) one;
+    ngx_str_t  *b = (ngx_str_t *) two;
+
+    int  rc;
+
+    rc = ngx_memcmp(a->data, b->data, ngx_min(a->len, b->len));
+
+    if (rc) {
+        return rc;
+    }
+
+    return (a->len > b->len) - (a->len < b->len);
+}

@@ -31,6 +31,52 @@ ngx_int_t ngx_sockerless_json_string(u_char *json, size_t len,
     const char *key, const char *sub, u_char *buf, size_t size,
     ngx_str_t *value);
 
+/*
+ * A strict reader: a JSON document parsed to a tree only when Go and any
+ * other reader must agree on it.  Refused: invalid UTF-8, NUL, comments,
+ * trailing data, nesting deeper than NGX_SOCKERLESS_JSON_DEPTH, and keys
+ * that repeat in an object, exactly or once folded as Go folds them.
+ */
+
+#define NGX_SOCKERLESS_JSON_NULL     0
+#define NGX_SOCKERLESS_JSON_FALSE    1
+#define NGX_SOCKERLESS_JSON_TRUE     2
+#define NGX_SOCKERLESS_JSON_NUMBER   3
+#define NGX_SOCKERLESS_JSON_STRING   4
+#define NGX_SOCKERLESS_JSON_OBJECT   5
+#define NGX_SOCKERLESS_JSON_ARRAY    6
+
+#define NGX_SOCKERLESS_JSON_DEPTH    32
+
+
+typedef struct ngx_sockerless_jv_s  ngx_sockerless_jv_t;
+
+struct ngx_sockerless_jv_s {
+    ngx_uint_t                 type;
+    ngx_str_t                  key;       /* the member name in an object */
+    ngx_str_t                  str;       /* a string, or a number's text */
+    ngx_uint_t                 n;         /* members or elements */
+    ngx_sockerless_jv_t       *child;     /* the first of them */
+    ngx_sockerless_jv_t       *last;      /* the last of them */
+    ngx_sockerless_jv_t       *next;
+    ngx_sockerless_jv_t       *parent;
+};
+
+
+typedef void *(*ngx_sockerless_alloc_pt)(void *data, size_t size);
+
+
+/*
+ * Parses "json" into a tree allocated with "alloc".  Returns the root, or
+ * NULL with "err" set to a short reason (static text).
+ */
+ngx_sockerless_jv_t *ngx_sockerless_json_parse(u_char *json, size_t len,
+    ngx_sockerless_alloc_pt alloc, void *data, const char **err);
+
+/* the member of an object whose key Go would match to "name", or NULL */
+ngx_sockerless_jv_t *ngx_sockerless_json_get(ngx_sockerless_jv_t *obj,
+    const char *name);
+
 /* Go's strings.EqualFold for a key against an ASCII name */
 ngx_uint_t ngx_sockerless_json_key_match(u_char *key, size_t len,
     const char *name);

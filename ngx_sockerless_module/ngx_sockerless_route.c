@@ -34,6 +34,12 @@
  *   regular expressions are greedy, so "/containers/a/json/json" is the
  *   inspection of "a/json".
  *
+ * Where the router is stricter than dockerd: a decoded control character
+ * (dockerd routes "%00"; "." does not match "\n" though) is CONTROL, and a
+ * target that is not an absolute path, absolute-form included, RELATIVE;
+ * neither has an operation.  The version is parsed as dockerd compares it
+ * (see ngx_sockerless_version()), and flagged when it is not "N.M".
+ *
  * Groups: "read" is what reveals state but no contents (inspection, lists,
  * info, version, events, df, ping, search, history, privileges), never the
  * logs, files, changes, processes or statistics of a container nor saved
@@ -852,7 +858,7 @@ static const ngx_sockerless_entry_t  ngx_sockerless_ops[] = {
       ngx_string("/debug/pprof/trace") },
 
     { { ngx_string("DebugPprof"), ngx_string("*"),
-        ngx_string("/debug/pprof/{name}"),
+        ngx_string("/debug/pprof/{profile}"),
         NGX_SOCKERLESS_GROUP_SYSTEM,
         0 },
       ngx_string("/debug/pprof/{name}") },
@@ -903,12 +909,12 @@ ngx_sockerless_route(u_char *uri, size_t len, ngx_str_t *method,
     for (i = 0; i < ngx_sockerless_nops(); i++) {
         e = &ngx_sockerless_ops[i];
 
-        if (e->op.method.len == 1 && e->op.method.data[0] == '*') {
-            /* any method */
+        /* "*" is any method */
 
-        } else if (e->op.method.len != method->len
-                   || ngx_memcmp(e->op.method.data, method->data, method->len)
-                      != 0)
+        if (!(e->op.method.len == 1 && e->op.method.data[0] == '*')
+            && (e->op.method.len != method->len
+                || ngx_memcmp(e->op.method.data, method->data, method->len)
+                   != 0))
         {
             continue;
         }
