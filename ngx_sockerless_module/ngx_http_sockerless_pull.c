@@ -175,9 +175,14 @@ ngx_http_sockerless_pull_start(ngx_http_request_t *r,
 
     ctx->waiter = w;
 
-    /* a client that goes away meanwhile ends its wait */
+    /*
+     * a client that goes away meanwhile ends its wait; it may have gone
+     * already, while its body was read: look once from the event loop
+     */
 
     r->read_event_handler = ngx_http_sockerless_pull_check_client;
+
+    ngx_post_event(r->connection->read, &ngx_posted_events);
 
     return NGX_OK;
 }
