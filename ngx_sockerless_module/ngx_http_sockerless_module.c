@@ -21,6 +21,7 @@ static void *ngx_http_sockerless_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_sockerless_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
+static ngx_int_t ngx_http_sockerless_redact_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_sockerless_postconfiguration(ngx_conf_t *cf);
 static char *ngx_http_sockerless_pass(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -480,6 +481,13 @@ ngx_http_sockerless_get_ctx(ngx_http_request_t *r)
     size_t                      len;
     ngx_http_sockerless_ctx_t  *ctx;
 
+    /*
+     * subrequests (auth_request) share the main request's variables:
+     * they are about the main request
+     */
+
+    r = r->main;
+
     ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
 
     if (ctx) {
@@ -713,7 +721,69 @@ ngx_http_sockerless_preconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_sockerless_postconfiguration(ngx_conf_t *cf)
 {
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_POST_READ_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_sockerless_redact_handler;
+
     return ngx_http_sockerless_filter_init(cf);
+}
+
+
+/*
+ * The query string of a build carries build arguments (secrets, often):
+ * the request line that nginx logs with every error and in $request keeps
+ * the path only.  This runs before any other phase can log.
+ */
+
+static ngx_int_t
+ngx_http_sockerless_redact_handler(ngx_http_request_t *r)
+{
+    u_char                     *p, *q;
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    if (r->args.len == 0
+        || ngx_strlcasestrn(r->uri.data, r->uri.data + r->uri.len,
+                            (u_char *) "/build", 5)
+           == NULL)
+    {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_sockerless_get_ctx(r);
+
+    if (ctx == NULL || ctx->op == NULL
+        || ngx_strcmp(ctx->op->name.data, "ImageBuild") != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    q = ngx_strlchr(r->request_line.data,
+                    r->request_line.data + r->request_line.len, '?');
+    if (q == NULL) {
+        return NGX_DECLINED;
+    }
+
+    p = ngx_pnalloc(r->pool, r->request_line.len + sizeof("? ...") - 1);
+    if (p == NULL) {
+        return NGX_DECLINED;
+    }
+
+    r->request_line.len = ngx_sprintf(p, "%*s?... %V",
+                                      q - r->request_line.data,
+                                      r->request_line.data,
+                                      &r->http_protocol)
+                          - p;
+    r->request_line.data = p;
+
+    return NGX_DECLINED;
 }
 
 

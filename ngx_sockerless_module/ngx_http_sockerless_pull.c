@@ -740,6 +740,7 @@ ngx_http_sockerless_pull_error_status(ngx_str_t *msg)
         { "manifest unknown", NGX_HTTP_NOT_FOUND },
         { "does not exist", NGX_HTTP_NOT_FOUND },
         { "unauthorized", NGX_HTTP_UNAUTHORIZED },
+        { "no basic auth credentials", NGX_HTTP_UNAUTHORIZED },
         { "authentication required", NGX_HTTP_UNAUTHORIZED },
         { "denied", NGX_HTTP_FORBIDDEN },
         { "forbidden", NGX_HTTP_FORBIDDEN },
@@ -800,6 +801,36 @@ ngx_http_sockerless_pull_finish(ngx_http_sockerless_pull_t *p)
 
     ngx_queue_remove(&p->queue);
     ngx_http_sockerless_pull_close(p);
+
+    if ((p->error == NGX_HTTP_UNAUTHORIZED || p->error == NGX_HTTP_FORBIDDEN)
+        && p->auth.len == 0)
+    {
+        /*
+         * the create carried no credentials (the docker CLI sends them
+         * with its own pull only): dockerd's "No such image" lets the
+         * client pull with its credentials, as without auto-pull
+         */
+
+        ngx_log_error(NGX_LOG_INFO, p->log, 0,
+                      "sockerless auto-pull of \"%V\": %V; no credentials "
+                      "in the create, the client may pull", &p->image,
+                      &p->message);
+
+        p->error = NGX_HTTP_NOT_FOUND;
+        p->pulled = 0;
+
+        p->message.data = ngx_pnalloc(p->pool,
+                                      sizeof("No such image: ") - 1
+                                      + p->image.len);
+        if (p->message.data) {
+            p->message.len = ngx_sprintf(p->message.data,
+                                         "No such image: %V", &p->image)
+                             - p->message.data;
+
+        } else {
+            ngx_str_set(&p->message, "No such image");
+        }
+    }
 
     if (p->pulled || p->error) {
         ngx_log_error(NGX_LOG_INFO, p->log, 0,

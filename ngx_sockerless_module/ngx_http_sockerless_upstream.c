@@ -828,7 +828,9 @@ ngx_http_sockerless_body_output_filter(void *data, ngx_chain_t *in)
             ll = &cl->next;
         }
 
-        if (size || in->buf->flush || in->buf->last_buf) {
+        /* an empty last buffer is replaced by the last chunk below */
+
+        if (size || (in->buf->flush && !in->buf->last_buf)) {
             cl = ngx_alloc_chain_link(r->pool);
             if (cl == NULL) {
                 return NGX_ERROR;

@@ -145,7 +145,7 @@ ngx_http_sockerless_pulled_variable(ngx_http_request_t *r,
 {
     ngx_http_sockerless_ctx_t  *ctx;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_sockerless_module);
 
     if (ctx == NULL) {
         ngx_http_sockerless_set_variable(v, NULL, 0);
@@ -165,7 +165,7 @@ ngx_http_sockerless_decision_variable(ngx_http_request_t *r,
 {
     ngx_http_sockerless_ctx_t  *ctx;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_sockerless_module);
 
     if (ctx == NULL || !ctx->decided) {
         ngx_http_sockerless_set_variable(v, NULL, 0);
