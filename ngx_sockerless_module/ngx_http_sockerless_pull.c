@@ -641,8 +641,17 @@ ngx_http_sockerless_pull_response(ngx_http_sockerless_pull_t *p,
         ngx_str_set(&p->message, "the pull failed");
     }
 
-    p->error = (p->status >= NGX_HTTP_BAD_REQUEST) ? p->status
-                                                   : NGX_HTTP_BAD_GATEWAY;
+    /* dockerd 20.10 answers 500 for registry errors too: the text says */
+
+    if (p->status == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+        p->error = ngx_http_sockerless_pull_error_status(&p->message);
+
+    } else if (p->status >= NGX_HTTP_BAD_REQUEST) {
+        p->error = p->status;
+
+    } else {
+        p->error = NGX_HTTP_BAD_GATEWAY;
+    }
 
     ngx_http_sockerless_pull_finish(p);
 

@@ -181,10 +181,6 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
 
     *b->last++ = CR; *b->last++ = LF;
 
-    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "sockerless request header:%N\"%*s\"",
-                   (size_t) (b->last - b->pos), b->pos);
-
     cl = ngx_alloc_chain_link(r->pool);
     if (cl == NULL) {
         return NGX_ERROR;

@@ -80,6 +80,11 @@ ngx_sockerless_json_string(u_char *json, size_t len, const char *key,
         return NGX_ERROR;
     }
 
+    /* as lenient as Go's json.Decoder, which dockerd reads bodies with */
+
+    yajl_config(h, yajl_dont_validate_strings, 1);
+    yajl_config(h, yajl_allow_trailing_garbage, 1);
+
     st = yajl_parse(h, json, len);
 
     if (st == yajl_status_ok) {

@@ -24,8 +24,10 @@
  * Finds the string value of "key" in the top-level object, or, with
  * "sub" set, of "sub" in the object that "key" names.  The value is copied
  * into "buf" (at most "size" bytes, then cut) and "value" points to it.
- * Returns NGX_OK, NGX_DECLINED when there is no such string, or NGX_ERROR
- * when "json" is not a JSON object.
+ * Returns NGX_OK, NGX_DECLINED when there is no such string (or the
+ * document is no object), or NGX_ERROR when "json" is not JSON.  Invalid
+ * UTF-8 and data after the document are accepted, as Go's json.Decoder
+ * accepts them.
  */
 ngx_int_t ngx_sockerless_json_string(u_char *json, size_t len,
     const char *key, const char *sub, u_char *buf, size_t size,
