@@ -33,6 +33,8 @@ static u_char *ngx_http_sockerless_special_message(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sockerless_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
+static ngx_int_t ngx_http_sockerless_text_filter(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_chain_t *in);
 
 
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
@@ -206,6 +208,15 @@ ngx_http_sockerless_header_filter(ngx_http_request_t *r)
         return ngx_http_sockerless_hijack_send_header(r, ctx);
     }
 
+    if (ctx && ctx->raw_error) {
+        ngx_str_set(&r->headers_out.content_type, "application/json");
+        r->headers_out.content_type_len = r->headers_out.content_type.len;
+        r->headers_out.content_type_lowcase = NULL;
+        ngx_http_clear_content_length(r);
+
+        return ngx_http_next_header_filter(r);
+    }
+
     if (r->err_status < NGX_HTTP_BAD_REQUEST || r != r->main) {
         return ngx_http_next_header_filter(r);
     }
@@ -260,6 +271,10 @@ ngx_http_sockerless_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
 
+    if (ctx && ctx->raw_error && ctx->error == NULL) {
+        return ngx_http_sockerless_text_filter(r, ctx, in);
+    }
+
     if (ctx == NULL || ctx->error == NULL) {
         return ngx_http_next_body_filter(r, in);
     }
@@ -273,6 +288,54 @@ ngx_http_sockerless_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
     if (ctx->error_sent) {
         return ngx_http_next_body_filter(r, NULL);
+    }
+
+    ctx->error_sent = 1;
+
+    out.buf = ctx->error;
+    out.next = NULL;
+
+    return ngx_http_next_body_filter(r, &out);
+}
+
+
+/*
+ * dockerd's plain text error of an attach: sent as {"message": "..."} when
+ * the response ends (the input filter kept the text)
+ */
+
+static ngx_int_t
+ngx_http_sockerless_text_filter(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_chain_t *in)
+{
+    u_char       *p, *last;
+    ngx_uint_t    done;
+    ngx_chain_t  *cl, out;
+
+    done = 0;
+
+    for (cl = in; cl; cl = cl->next) {
+        if (cl->buf->last_buf) {
+            done = 1;
+        }
+
+        cl->buf->pos = cl->buf->last;
+    }
+
+    if (!done) {
+        return ngx_http_next_body_filter(r, NULL);
+    }
+
+    p = ctx->error_text->pos;
+    last = ctx->error_text->last;
+
+    while (last > p && (last[-1] == LF || last[-1] == CR || last[-1] == ' ')) {
+        last--;
+    }
+
+    ctx->error = ngx_http_sockerless_json_message(r, p, last - p);
+    if (ctx->error == NULL) {
+        return NGX_ERROR;
     }
 
     ctx->error_sent = 1;

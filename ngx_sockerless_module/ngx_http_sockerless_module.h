@@ -21,6 +21,8 @@
  */
 #define NGX_HTTP_SOCKERLESS_TIMEOUT_OFF  0x3fffffff
 
+#define NGX_HTTP_SOCKERLESS_ERROR_TEXT_LEN  1024
+
 
 typedef struct ngx_http_sockerless_pull_s  ngx_http_sockerless_pull_t;
 
@@ -98,6 +100,7 @@ typedef struct {
 
     /* module-made error response */
     ngx_buf_t                     *error;
+    ngx_buf_t                     *error_text;  /* dockerd's plain text */
     ngx_err_t                      upstream_errno;
     ngx_str_t                      peer;
 
@@ -106,6 +109,7 @@ typedef struct {
     unsigned                       denied:1;
     unsigned                       body_header_sent:1;
     unsigned                       hijack:1;      /* relaying raw bytes */
+    unsigned                       raw_error:1;   /* text error, to JSON */
     unsigned                       client_eof:1;
     unsigned                       upstream_shut:1;
     unsigned                       upstream_write_error:1;

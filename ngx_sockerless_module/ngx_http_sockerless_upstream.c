@@ -483,6 +483,35 @@ ngx_http_sockerless_header_done(ngx_http_request_t *r,
         return ngx_http_sockerless_hijack_response(r, ctx);
     }
 
+    if (ctx->op && (ctx->op->flags & NGX_SOCKERLESS_OP_HIJACK)
+        && status >= NGX_HTTP_BAD_REQUEST
+        && ngx_http_sockerless_is_raw_stream(r))
+    {
+        /*
+         * dockerd refused an attach in plain text on its raw stream
+         * ("No such container: x"): the client gets it as Docker JSON
+         */
+
+        ctx->error_text = ngx_create_temp_buf(r->pool,
+                                        NGX_HTTP_SOCKERLESS_ERROR_TEXT_LEN);
+        if (ctx->error_text == NULL) {
+            return NGX_ERROR;
+        }
+
+        ctx->raw_error = 1;
+        ctx->body = u->headers_in.content_length_n >= 0
+                    ? ngx_http_sockerless_body_length
+                    : ngx_http_sockerless_body_close;
+
+        if (u->headers_in.content_length_n == 0) {
+            ctx->body = ngx_http_sockerless_body_none;
+        }
+
+        u->headers_in.connection_close = 1;
+
+        return NGX_OK;
+    }
+
     if (status == NGX_HTTP_NO_CONTENT
         || status == NGX_HTTP_NOT_MODIFIED
         || status < NGX_HTTP_OK
@@ -636,6 +665,23 @@ ngx_http_sockerless_input_filter(void *data, ssize_t bytes)
 
     if (ctx->body == ngx_http_sockerless_body_chunked && !ctx->hijack) {
         return ngx_http_sockerless_chunked_filter(r, bytes);
+    }
+
+    if (ctx->raw_error) {
+        /* kept, up to a limit, for the JSON body of the error filter */
+
+        b = ctx->error_text;
+        ngx_memcpy(b->last, u->buffer.last,
+                   ngx_min((size_t) bytes, (size_t) (b->end - b->last)));
+        b->last += ngx_min((size_t) bytes, (size_t) (b->end - b->last));
+
+        u->buffer.last += bytes;
+
+        if (u->length > 0) {
+            u->length -= ngx_min(bytes, u->length);
+        }
+
+        return NGX_OK;
     }
 
     if (u->length == 0) {
