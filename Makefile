@@ -4,6 +4,8 @@
 #   make run     install what is missing, build, start dockerd if none
 #                answers, serve the API with nginx.conf.sample
 #   make stop    stop what make run started
+#   make certs   new development certificates in build/certs (tools/certs
+#                --force; make run makes them once when they are missing)
 #   make test    the whole test suite (t/), with its own dockerd
 #                (tools/test: deps, build, unit, tools/testenv, prove)
 
@@ -21,7 +23,7 @@ CC_OPT +=	-fsanitize=address,undefined -fno-omit-frame-pointer
 LD_OPT +=	-fsanitize=address,undefined
 endif
 
-.PHONY: all build deps run stop test unit clean
+.PHONY: all build deps run stop certs test unit fuzz bench clean
 
 all: build
 
@@ -52,6 +54,9 @@ run: deps build
 stop:
 	@tools/run stop
 
+certs:
+	@tools/certs --force $(BUILD)/certs
+
 unit: $(BUILD)/Makefile
 	$(MAKE) -C t/unit BUILD=$(BUILD)
 
@@ -60,3 +65,9 @@ test:
 
 clean:
 	rm -rf $(BUILD)
+
+fuzz: $(BUILD)/Makefile
+	@tools/fuzz
+
+bench: build
+	@bench/run

@@ -322,6 +322,8 @@ static ngx_int_t
 ngx_http_sockerless_pull_step(ngx_http_sockerless_pull_t *p, ngx_uint_t step)
 {
     size_t             len;
+    u_char             text[256];
+    ngx_err_t          err;
     uintptr_t          escape;
     ngx_int_t          rc;
     ngx_buf_t         *b;
@@ -411,10 +413,15 @@ ngx_http_sockerless_pull_step(ngx_http_sockerless_pull_t *p, ngx_uint_t step)
     rc = ngx_event_connect_peer(&p->peer);
 
     if (rc == NGX_ERROR || rc == NGX_BUSY || rc == NGX_DECLINED) {
+        err = ngx_socket_errno;
+
+        *ngx_strerror(err, text, sizeof(text) - 1) = '\0';
+
         ngx_http_sockerless_pull_failed(p, NGX_HTTP_BAD_GATEWAY,
-                                        "cannot connect to the Docker daemon "
-                                        "at %V to pull \"%V\"",
-                                        &p->addr.name, &p->image);
+                                        "Cannot connect to the Docker daemon "
+                                        "at %V to pull \"%V\": %s",
+                                        &p->addr.name, &p->image,
+                                        err ? (char *) text : "failed");
         return NGX_DONE;
     }
 

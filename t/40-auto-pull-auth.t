@@ -1,0 +1,209 @@
+#!/usr/bin/perl
+# Auto-pull from the registry of tools/testenv that needs a login:
+# X-Registry-Auth of the create goes to the pull; without it, or with a
+# wrong password, the create fails with what dockerd says about that
+# pull; the info lines name the image and never hold a credential; a
+# logged-in docker CLI still runs a private image (as it does against
+# dockerd itself, where it pulls with its stored credentials).
+
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Sockerless::Test;
+use MIME::Base64 qw(encode_base64);
+
+module_only();
+
+my $reg = registry_auth();
+my $user = $ENV{REGISTRY_USER} || 'sockerless';
+my $password = $ENV{REGISTRY_PASSWORD} || 'sockerless-secret';
+my $image = test_image();
+
+my $nginx = start_nginx(
+    log_format => '"$request" $status op=$sockerless_op '
+        . 'pulled=[$sockerless_pulled]');
+
+# base64url with padding, as the docker CLI sends it (dockerd's decoder
+# needs the padding: without it the last bytes are lost and the
+# credentials are silently ignored)
+sub auth_header {
+    my ($u, $p) = @_;
+    my $b = encode_base64(encode_json({ username => $u, password => $p,
+        serveraddress => $reg }), '');
+    $b =~ tr{+/}{-_};
+    return $b;
+}
+
+my $good = auth_header($user, $password);
+my $wrong_password = 'not-the-' . $password;
+my $bad = auth_header($user, $wrong_password);
+
+# the CLI's private config logs in to the registry (for the push here
+# and for the logged-in docker run below)
+my ($rc, $out, $err) = docker_direct({ stdin => $password }, 'login', '-u',
+    $user, '--password-stdin', $reg);
+is($rc, 0, "docker login $reg") or diag $err;
+
+sub private_image {
+    my ($what) = @_;
+    my $ref = "$reg/" . unique_name($what) . ':1';
+    cleanup_image($ref);
+    my ($rc, $out, $err) = docker_direct('tag', $image, $ref);
+    die "tag $ref: $err" if $rc;
+    ($rc, $out, $err) = docker_direct({ timeout => 120 }, 'push', $ref);
+    die "push $ref: $err" if $rc;
+    ($rc, $out, $err) = docker_direct('rmi', $ref);
+    die "rmi $ref: $err" if $rc;
+    return $ref;
+}
+
+sub has_image {
+    my ($st) = unix_request('GET', "/images/$_[0]/json");
+    return $st == 200;
+}
+
+sub create {
+    my ($ref, @headers) = @_;
+    my $name = unique_name('c');
+    cleanup_container($name);
+    my ($st, $h, $b) = http_request($nginx->port, 'POST',
+        "/v1.41/containers/create?name=$name",
+        headers => ['Content-Type' => 'application/json', @headers],
+        body => encode_json({ Image => $ref, Cmd => ['true'] }),
+        timeout => 120);
+    my $d = eval { decode_json($b) } || {};
+    return ($st, $d, $b);
+}
+
+# what dockerd says about the same pull
+sub direct_pull {
+    my ($ref, @headers) = @_;
+    my ($name, $tag) = $ref =~ /^(.*):([^:\/]+)$/;
+    my ($st, $h, $b) = unix_request('POST', '/images/create?fromImage='
+        . url_encode($name) . '&tag=' . url_encode($tag),
+        headers => \@headers);
+    my $d = eval { decode_json($b) } || {};
+    my $msg = $d->{message};
+    ($msg) = $b =~ /"error":\s*"([^"]*)"/ unless defined $msg;
+    return ($st, $msg // '');
+}
+
+# the access log line is written just after the response: wait for it
+sub access_like {
+    my ($re, $name) = @_;
+    wait_until(sub { $nginx->access_log_since =~ $re }, 5);
+    like($nginx->access_log_since, $re, $name);
+}
+
+sub info_lines {
+    return join '', grep { /\[info\]/ } split /^/, $_[0];
+}
+
+my $ref = private_image('private');
+ok(!has_image($ref), "$ref is not in dockerd");
+
+# --- without credentials --------------------------------------------------------
+#
+# dockerd (20.10) refuses the pull before streaming: 500
+# {"message":"Head \"http://.../manifests/1\": no basic auth credentials"}.
+# A create that carried no X-Registry-Auth gets dockerd's "No such image"
+# (404), so that the docker CLI pulls with its own credentials, as it does
+# without auto-pull; the registry's message is in the error log.
+
+{
+    my ($dst, $dmsg) = direct_pull($ref);
+    ok($dst >= 400, "dockerd refuses the pull without credentials ($dst: $dmsg)");
+    like($dmsg, qr/no basic auth credentials|unauthorized|authentication required|denied/,
+        'dockerd names the missing credentials');
+    $nginx->mark_logs;
+    my ($st, $d, $b) = create($ref);
+    diag("no credentials: the module answers $st: $b");
+    is($st, 404, 'no credentials: 404, as dockerd without auto-pull');
+    is($d->{message}, "No such image: $ref",
+        'no credentials: "No such image", as dockerd without auto-pull');
+    ok(!has_image($ref), 'no credentials: nothing pulled');
+    my $info = info_lines($nginx->error_log_since);
+    like($info, qr/sockerless auto-pull of "\Q$ref\E": .*\Q$dmsg\E/,
+        'no credentials: the registry\'s message in the error log');
+    unlike($info, qr/\Q$password\E/, 'no credentials: no password logged');
+}
+
+# --- a wrong password -----------------------------------------------------------
+
+{
+    my ($dst, $dmsg) = direct_pull($ref, 'X-Registry-Auth' => $bad);
+    $nginx->mark_logs;
+    my ($st, $d, $b) = create($ref, 'X-Registry-Auth' => $bad);
+    diag("wrong password: the module answers $st: $b");
+    is($st, $dst, "wrong password: dockerd's status ($dst)");
+    like($d->{message} // '', qr/unauthorized|authentication required|denied/,
+        'wrong password: the registry\'s message') or diag $b;
+    is($d->{message}, $dmsg, 'wrong password: the message dockerd gives');
+    ok(!has_image($ref), 'wrong password: nothing pulled');
+    my $log = $nginx->error_log_since;
+    like(info_lines($log), qr/sockerless auto-pull of "\Q$ref\E": failed/,
+        'wrong password: "failed" in the error log');
+    unlike($log, qr/\Q$wrong_password\E/,
+        'wrong password: the password is nowhere in the error log');
+    unlike(info_lines($log), qr/\Q$bad\E/,
+        'wrong password: X-Registry-Auth in no info line');
+}
+
+# --- with credentials -------------------------------------------------------------
+
+{
+    $nginx->mark_logs;
+    my ($st, $d, $b) = create($ref, 'X-Registry-Auth' => $good);
+    is($st, 201, 'X-Registry-Auth: pulled and created') or diag $b;
+    ok(has_image($ref), 'X-Registry-Auth: the image is in dockerd');
+    access_like(qr{ 201 op=ContainerCreate pulled=\[\Q$ref\E\]},
+        'X-Registry-Auth: $sockerless_pulled');
+    my $log = $nginx->error_log_since;
+    my $info = info_lines($log);
+    like($info, qr/sockerless auto-pull of "\Q$ref\E": done in \d+ ms/,
+        'X-Registry-Auth: "done in N ms" names the image');
+    unlike($log, qr/\Q$password\E/,
+        'X-Registry-Auth: the password is nowhere in the error log');
+    unlike($info, qr/\Q$good\E/,
+        'X-Registry-Auth: the header value in no info line');
+    unlike($nginx->access_log, qr/\Q$password\E|\Q$good\E/,
+        'X-Registry-Auth: no credential in the access log');
+}
+
+# --- the credentials are part of the pull's identity -------------------------------
+
+{
+    my $ref2 = private_image('two');
+    # a create without credentials must not ride on a pull with them
+    my ($st1, $d1, $b1) = create($ref2);
+    ok($st1 >= 400, "no credentials first: fails ($st1)");
+    my ($st2, $d2, $b2) = create($ref2, 'X-Registry-Auth' => $good);
+    is($st2, 201, 'then with credentials: created') or diag $b2;
+}
+
+# --- the docker CLI, logged in: as against dockerd --------------------------------
+
+{
+    my $ref3 = private_image('cli');
+
+    # against dockerd: create 404, the CLI pulls with its credentials
+    my ($rc, $out, $err) = docker_direct({ timeout => 120 }, 'run', '--rm',
+        '--network', 'none', $ref3, 'echo', 'direct');
+    is($rc, 0, 'logged-in docker run of a private image, dockerd direct')
+        or diag $err;
+    docker_direct('rmi', $ref3);
+    ok(!has_image($ref3), 'removed again');
+
+    $nginx->mark_logs;
+    ($rc, $out, $err) = docker({ timeout => 120 }, 'run', '--rm',
+        '--network', 'none', $ref3, 'echo', 'through-nginx');
+    is($rc, 0, 'logged-in docker run of a private image through nginx: exit 0')
+        or diag "stderr: $err\nerror log:\n"
+            . info_lines($nginx->error_log_since);
+    is($out, "through-nginx\n", 'logged-in docker run: output');
+    unlike($nginx->error_log_since, qr/\Q$password\E/,
+        'logged-in docker run: no password in the error log');
+}
+
+done_testing();

@@ -1,0 +1,118 @@
+#!/usr/bin/perl
+# Browser protection of nginx.conf.sample (sockerless_allow_browsers off):
+# a request with Origin, Sec-Fetch-Site, Sec-Fetch-Mode or Sec-Fetch-Dest
+# gets 403 with a Docker JSON message and never reaches dockerd (a
+# counting forwarder stands between nginx and dockerd).  With
+# `sockerless_allow_browsers on;` the same requests pass.
+
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Sockerless::Test;
+use Sockerless::TLS;
+
+module_only();
+
+my $image = test_image();
+my @BROWSER = (
+    ['Origin', 'http://evil.example'],
+    ['Sec-Fetch-Site', 'cross-site'],
+    ['Sec-Fetch-Mode', 'no-cors'],
+    ['Sec-Fetch-Dest', 'empty'],
+    ['origin', 'null'],
+);
+
+sub create_body {
+    return encode_json({ Image => $image, Cmd => ['true'],
+        HostConfig => { NetworkMode => 'none' } });
+}
+
+{
+    my $fwd = unix_forwarder($ENV{DOCKER_SOCK});
+    my $ng = start_sample(docker_sock => $fwd->path);
+
+    for my $b (@BROWSER) {
+        my ($hname, $hvalue) = @$b;
+        my $name = unique_name('browser');
+        cleanup_container($name);
+        my ($st, $h, $body) = http_request($ng->plain_port, 'POST',
+            "/v1.41/containers/create?name=$name",
+            headers => ['Content-Type' => 'application/json',
+                $hname => $hvalue],
+            body => create_body());
+        is($st, 403, "$hname: 403");
+        like($h->{'content-type'} // '', qr{^application/json},
+            "$hname: application/json");
+        my $msg = eval { decode_json($body)->{message} } // '';
+        like($msg, qr/requests from web browsers are refused/i,
+            "$hname: the JSON message") or diag $body;
+        my ($rc) = docker_direct('inspect', $name);
+        isnt($rc, 0, "$hname: no container created");
+    }
+
+    # a GET from a page (DNS rebinding reads): refused as well
+    my ($st) = http_request($ng->plain_port, 'GET', '/v1.41/containers/json',
+        headers => ['Sec-Fetch-Site' => 'same-origin',
+            'Sec-Fetch-Mode' => 'cors']);
+    is($st, 403, 'GET with Sec-Fetch-*: 403');
+
+    # over TLS with a client certificate: the same
+    SKIP: {
+        skip 'no curl', 2 unless -x '/usr/bin/curl';
+        my $c = $ng->certs;
+        my ($rc, $out, $err) = run_cmd('curl', '-sS', '-i', '--cacert',
+            "$c/ca.pem", '--cert', "$c/client/cert.pem", '--key',
+            "$c/client/key.pem", '-H', 'Origin: https://evil.example',
+            'https://127.0.0.1:' . $ng->tls_port . '/v1.41/containers/json');
+        like($out, qr{^HTTP/1\.1 403}, 'TLS + Origin: 403') or diag $err;
+        like($out, qr/requests from web browsers are refused/,
+            'TLS + Origin: the JSON message');
+    }
+
+    is($fwd->accepted, 0, 'nothing of the above reached dockerd');
+
+    # the docker CLI with a browser header in HttpHeaders: the CLI prints it
+    my $cfg = docker_config_dir({ HttpHeaders =>
+        { Origin => 'http://evil.example' } });
+    my ($rc, $out, $err) = docker_via($ng->plain_host,
+        { env => { DOCKER_CONFIG => $cfg } }, 'ps');
+    isnt($rc, 0, 'CLI with an Origin header: fails');
+    like($err, qr/Error response from daemon: requests from web browsers are refused/,
+        'CLI with an Origin header: prints the message') or diag $err;
+    is($fwd->accepted, 0, 'CLI with an Origin header: nothing reached dockerd');
+
+    # without those headers: passes (and reaches dockerd)
+    ($rc, $out, $err) = docker_via($ng->plain_host, 'ps', '-q');
+    is($rc, 0, 'without browser headers: ps works') or diag $err;
+    cmp_ok($fwd->accepted, '>=', 1, 'without browser headers: dockerd reached');
+
+    my @recs = grep { $_->{status} eq '403' } $ng->access_records;
+    ok((grep { $_->{op} eq 'ContainerCreate' } @recs),
+        'access log: ContainerCreate 403');
+}
+
+{
+    my $ng = start_sample(location => '            sockerless_allow_browsers on;');
+    for my $b (@BROWSER[0 .. 3]) {
+        my ($hname, $hvalue) = @$b;
+        my $name = unique_name('allowed');
+        cleanup_container($name);
+        my ($st, $h, $body) = http_request($ng->plain_port, 'POST',
+            "/v1.41/containers/create?name=$name",
+            headers => ['Content-Type' => 'application/json',
+                $hname => $hvalue],
+            body => create_body());
+        is($st, 201, "allow_browsers on: $hname: 201") or diag $body;
+        my ($rc) = docker_direct('inspect', $name);
+        is($rc, 0, "allow_browsers on: $hname: the container exists");
+    }
+    my $cfg = docker_config_dir({ HttpHeaders =>
+        { Origin => 'http://evil.example' } });
+    my ($rc, $out, $err) = docker_via($ng->plain_host,
+        { env => { DOCKER_CONFIG => $cfg } }, 'ps', '-q');
+    is($rc, 0, 'allow_browsers on: CLI with an Origin header works')
+        or diag $err;
+}
+
+done_testing();
