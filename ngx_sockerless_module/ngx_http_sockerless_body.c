@@ -22,6 +22,7 @@
 static void ngx_http_sockerless_body_read_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_body_collect(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
+static ngx_int_t ngx_http_sockerless_body_too_large(ngx_http_request_t *r);
 
 
 void
@@ -36,6 +37,11 @@ ngx_http_sockerless_body_start(ngx_http_request_t *r)
 
     if (rc == NGX_AGAIN) {
         r->read_event_handler = ngx_http_sockerless_body_read_handler;
+        return;
+    }
+
+    if (rc == NGX_DECLINED) {
+        ngx_http_finalize_request(r, ngx_http_sockerless_body_too_large(r));
         return;
     }
 
@@ -63,6 +69,11 @@ ngx_http_sockerless_body_read_handler(ngx_http_request_t *r)
     }
 
     r->read_event_handler = ngx_http_block_reading;
+
+    if (rc == NGX_DECLINED) {
+        ngx_http_finalize_request(r, ngx_http_sockerless_body_too_large(r));
+        return;
+    }
 
     if (rc != NGX_OK) {
         ngx_http_finalize_request(r, rc);
@@ -173,10 +184,23 @@ ngx_http_sockerless_body_collect(ngx_http_request_t *r,
 
 too_large:
 
-    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "sockerless: JSON body over sockerless_max_json_body");
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_http_sockerless_body_too_large(ngx_http_request_t *r)
+{
+    ngx_http_sockerless_ctx_t       *ctx;
+    ngx_http_sockerless_loc_conf_t  *slcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
+
+    /* what is left of the body is not read: the connection closes */
 
     r->keepalive = 0;
+    r->read_event_handler = ngx_http_block_reading;
 
     return ngx_http_sockerless_send_error(r,
                                   NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,

@@ -51,6 +51,10 @@ static ngx_int_t ngx_http_sockerless_deny(ngx_http_sockerless_judge_t *j,
 static void *ngx_http_sockerless_policy_alloc(void *data, size_t size);
 static ngx_int_t ngx_http_sockerless_judge_query(
     ngx_http_sockerless_judge_t *j, ngx_http_sockerless_ctx_t *ctx);
+static ngx_int_t ngx_http_sockerless_query(ngx_http_request_t *r,
+    const char *name, ngx_str_t *value);
+static ngx_int_t ngx_http_sockerless_query_decode(ngx_http_request_t *r,
+    u_char *p, u_char *last, ngx_str_t *out);
 static ngx_int_t ngx_http_sockerless_judge_image(
     ngx_http_sockerless_judge_t *j, ngx_str_t *image);
 static ngx_int_t ngx_http_sockerless_judge_host_config(
@@ -73,6 +77,8 @@ static ngx_int_t ngx_http_sockerless_judge_volume_opts(
     ngx_sockerless_jv_t *opts, const char *where);
 static ngx_int_t ngx_http_sockerless_judge_service(
     ngx_http_sockerless_judge_t *j, ngx_sockerless_jv_t *spec);
+static ngx_int_t ngx_http_sockerless_judge_service_networks(
+    ngx_http_sockerless_judge_t *j, ngx_sockerless_jv_t *networks);
 static ngx_int_t ngx_http_sockerless_judge_network(
     ngx_http_sockerless_judge_t *j, ngx_sockerless_jv_t *body);
 static ngx_uint_t ngx_http_sockerless_escaped_separator(
@@ -484,11 +490,27 @@ static ngx_int_t
 ngx_http_sockerless_judge_query(ngx_http_sockerless_judge_t *j,
     ngx_http_sockerless_ctx_t *ctx)
 {
-    u_char              *buf;
+    u_char              *p;
+    ngx_int_t            rc;
     ngx_str_t            v, tag, image;
     ngx_http_request_t  *r;
 
     r = j->request;
+
+    /* dockerd would read the values of a form body as query parameters */
+
+    if (r->headers_in.content_type
+        && ngx_strlcasestrn(r->headers_in.content_type->value.data,
+                            r->headers_in.content_type->value.data
+                            + r->headers_in.content_type->value.len,
+                            (u_char *) "form", 3))
+    {
+        ctx->deny_status = NGX_HTTP_BAD_REQUEST;
+
+        return ngx_http_sockerless_deny(j, "non-canonical: a form body "
+                                        "(%V) adds to the query string",
+                                        &r->headers_in.content_type->value);
+    }
 
     if (!j->policy->privileged) {
 
@@ -515,21 +537,31 @@ ngx_http_sockerless_judge_query(ngx_http_sockerless_judge_t *j,
 
         if (ngx_strcmp(ctx->op->name.data, "ImageBuild") == 0) {
 
-            if (ngx_http_arg(r, (u_char *) "networkmode", 11, &v) == NGX_OK
-                && v.len && !(v.len == 7
-                              && ngx_strncmp(v.data, "default", 7) == 0)
-                && !(v.len == 6 && ngx_strncmp(v.data, "bridge", 6) == 0)
-                && !(v.len == 4 && ngx_strncmp(v.data, "none", 4) == 0))
+            rc = ngx_http_sockerless_query(r, "networkmode", &v);
+
+            if (rc == NGX_OK
+                && (ngx_strcasecmp(v.data, (u_char *) "host") == 0
+                    || (v.len >= 10
+                        && ngx_strncasecmp(v.data, (u_char *) "container:",
+                                           10) == 0)))
             {
                 return ngx_http_sockerless_deny(j, "privileged: build "
                                                 "networkmode=%V", &v);
             }
 
-            if (ngx_http_arg(r, (u_char *) "cgroupparent", 12, &v) == NGX_OK
-                && v.len)
-            {
+            if (rc == NGX_ERROR) {
+                goto malformed;
+            }
+
+            rc = ngx_http_sockerless_query(r, "cgroupparent", &v);
+
+            if (rc == NGX_OK && v.len) {
                 return ngx_http_sockerless_deny(j, "privileged: build "
                                                 "cgroupparent");
+            }
+
+            if (rc == NGX_ERROR) {
+                goto malformed;
             }
         }
     }
@@ -537,39 +569,164 @@ ngx_http_sockerless_judge_query(ngx_http_sockerless_judge_t *j,
     if (ngx_strcmp(ctx->op->name.data, "ImageCreate") == 0
         && j->policy->images)
     {
-        if (ngx_http_arg(r, (u_char *) "fromImage", 9, &v) != NGX_OK
-            && ngx_http_arg(r, (u_char *) "repo", 4, &v) != NGX_OK)
-        {
+        /* dockerd: fromImage, or for an import, repo */
+
+        rc = ngx_http_sockerless_query(r, "fromImage", &v);
+
+        if (rc == NGX_OK && v.len == 0) {
+            rc = NGX_DECLINED;
+        }
+
+        if (rc == NGX_DECLINED) {
+            rc = ngx_http_sockerless_query(r, "repo", &v);
+        }
+
+        if (rc == NGX_ERROR) {
+            goto malformed;
+        }
+
+        if (rc != NGX_OK || v.len == 0) {
             return ngx_http_sockerless_deny(j, "image: a pull or import "
                                             "names no image");
         }
 
-        if (ngx_http_arg(r, (u_char *) "tag", 3, &tag) != NGX_OK) {
+        rc = ngx_http_sockerless_query(r, "tag", &tag);
+
+        if (rc == NGX_ERROR) {
+            goto malformed;
+        }
+
+        if (rc != NGX_OK) {
             tag.len = 0;
         }
 
-        /* the query is still escaped: unescape name and tag */
-
-        buf = ngx_pnalloc(r->pool, v.len + tag.len + 2);
-        if (buf == NULL) {
+        image.data = ngx_pnalloc(r->pool, v.len + tag.len + 1);
+        if (image.data == NULL) {
             return NGX_ERROR;
         }
 
-        image.data = buf;
-        ngx_unescape_uri(&buf, &v.data, v.len, NGX_UNESCAPE_URI);
+        p = ngx_cpymem(image.data, v.data, v.len);
 
         if (tag.len) {
-            *buf++ = (ngx_strlchr(tag.data, tag.data + tag.len, ':')
-                      || ngx_strlcasestrn(tag.data, tag.data + tag.len,
-                                          (u_char *) "%3a", 2))
-                     ? '@' : ':';
-            ngx_unescape_uri(&buf, &tag.data, tag.len, NGX_UNESCAPE_URI);
+            /* the CLI sends a digest as the tag: "sha256:..." */
+            *p++ = ngx_strlchr(tag.data, tag.data + tag.len, ':') ? '@' : ':';
+            p = ngx_cpymem(p, tag.data, tag.len);
         }
 
-        image.len = buf - image.data;
+        image.len = p - image.data;
 
         return ngx_http_sockerless_judge_image(j, &image);
     }
+
+    return NGX_OK;
+
+malformed:
+
+    ctx->deny_status = NGX_HTTP_BAD_REQUEST;
+
+    return ngx_http_sockerless_deny(j, "non-canonical: the query string is "
+                                    "malformed");
+}
+
+
+/*
+ * A query parameter as Go's net/url reads it for dockerd's FormValue():
+ * names and values decoded ("+" is a space), the first exact match.
+ * NGX_ERROR for what Go refuses (a bad escape, ";"), and dockerd with it.
+ */
+
+static ngx_int_t
+ngx_http_sockerless_query(ngx_http_request_t *r, const char *name,
+    ngx_str_t *value)
+{
+    u_char     *p, *last, *end, *eq;
+    size_t      len;
+    ngx_str_t   key;
+
+    len = ngx_strlen(name);
+
+    p = r->args.data;
+    last = p + r->args.len;
+
+    if (ngx_strlchr(p, last, ';')) {
+        return NGX_ERROR;
+    }
+
+    while (p < last) {
+        end = ngx_strlchr(p, last, '&');
+        if (end == NULL) {
+            end = last;
+        }
+
+        eq = ngx_strlchr(p, end, '=');
+
+        if (ngx_http_sockerless_query_decode(r, p, eq ? eq : end, &key)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (key.len == len && ngx_strncmp(key.data, name, len) == 0) {
+
+            if (eq == NULL) {
+                ngx_str_set(value, "");
+                return NGX_OK;
+            }
+
+            return ngx_http_sockerless_query_decode(r, eq + 1, end, value);
+        }
+
+        p = end + 1;
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_http_sockerless_query_decode(ngx_http_request_t *r, u_char *p,
+    u_char *last, ngx_str_t *out)
+{
+    u_char     *d;
+    ngx_int_t   hi, lo;
+
+    out->data = ngx_pnalloc(r->pool, (last - p) + 1);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    d = out->data;
+
+    while (p < last) {
+
+        if (*p == '+') {
+            *d++ = ' ';
+            p++;
+            continue;
+        }
+
+        if (*p != '%') {
+            *d++ = *p++;
+            continue;
+        }
+
+        if (last - p < 3) {
+            return NGX_ERROR;
+        }
+
+        hi = ngx_hextoi(p + 1, 1);
+        lo = ngx_hextoi(p + 2, 1);
+
+        if (hi == NGX_ERROR || lo == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        *d++ = (u_char) (hi * 16 + lo);
+        p += 3;
+    }
+
+    *d = '\0';
+    out->len = d - out->data;
 
     return NGX_OK;
 }
@@ -1200,6 +1357,18 @@ ngx_http_sockerless_judge_service(ngx_http_sockerless_judge_t *j,
         return NGX_DECLINED;
     }
 
+    /* a service on the host's network, as NetworkMode host */
+
+    if (ngx_http_sockerless_judge_service_networks(j,
+                                    ngx_sockerless_json_get(tt, "Networks"))
+        != NGX_OK
+        || ngx_http_sockerless_judge_service_networks(j,
+                                  ngx_sockerless_json_get(spec, "Networks"))
+           != NGX_OK)
+    {
+        return NGX_DECLINED;
+    }
+
     if (ngx_http_sockerless_set(ngx_sockerless_json_get(cs, "Sysctls"))) {
         return ngx_http_sockerless_deny(j, "privileged: "
                                         "ContainerSpec.Sysctls");
@@ -1227,6 +1396,29 @@ ngx_http_sockerless_judge_service(ngx_http_sockerless_judge_t *j,
 
     if (v && !ngx_http_sockerless_is(v, "default")) {
         return ngx_http_sockerless_deny(j, "privileged: AppArmor Mode");
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sockerless_judge_service_networks(ngx_http_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *networks)
+{
+    ngx_sockerless_jv_t  *n, *t;
+
+    if (networks == NULL || networks->type != NGX_SOCKERLESS_JSON_ARRAY) {
+        return NGX_OK;
+    }
+
+    for (n = networks->child; n; n = n->next) {
+        t = ngx_sockerless_json_get(n, "Target");
+
+        if (ngx_http_sockerless_is(t, "host")) {
+            return ngx_http_sockerless_deny(j, "privileged: a service on "
+                                            "the host network");
+        }
     }
 
     return NGX_OK;

@@ -119,6 +119,15 @@ ngx_sockerless_image_normalize(u_char *ref, size_t len, u_char *buf)
         if (slash - ref == 9 && ngx_strncmp(ref, "localhost", 9) == 0) {
             domain = 1;
         }
+
+        /* newer references take a first part with capitals as a host */
+
+        for (p = ref; p < slash; p++) {
+            if (*p >= 'A' && *p <= 'Z') {
+                domain = 1;
+                break;
+            }
+        }
     }
 
     p = buf;

@@ -299,6 +299,9 @@ static ngx_int_t ngx_sockerless_tree_copy(ngx_sockerless_tree_t *t,
 static ngx_int_t ngx_sockerless_tree_unique(ngx_sockerless_tree_t *t,
     ngx_sockerless_jv_t *obj);
 static size_t ngx_sockerless_json_fold(u_char *dst, u_char *src, size_t len);
+static ngx_uint_t ngx_sockerless_utf8_valid(u_char *p, size_t len);
+static ngx_uint_t ngx_sockerless_json_text_valid(u_char *p, size_t len);
+static ngx_int_t ngx_sockerless_json_hex4(u_char *p);
 static int ngx_sockerless_key_cmp(const void *one, const void *two);
 static int ngx_sockerless_tree_null(void *data);
 static int ngx_sockerless_tree_boolean(void *data, int v);
@@ -343,6 +346,16 @@ ngx_sockerless_json_parse(u_char *json, size_t len,
 
     if (ngx_strlchr(json, json + len, '\0')) {
         *err = "NUL byte in JSON";
+        return NULL;
+    }
+
+    if (!ngx_sockerless_utf8_valid(json, len)) {
+        *err = "invalid UTF-8 in JSON";
+        return NULL;
+    }
+
+    if (!ngx_sockerless_json_text_valid(json, len)) {
+        *err = "a lone surrogate escape or a \\v or \\f in JSON";
         return NULL;
     }
 
@@ -498,6 +511,11 @@ ngx_sockerless_tree_string(void *data, const unsigned char *s, size_t len)
         return 0;
     }
 
+    if (!ngx_sockerless_utf8_valid((u_char *) s, len)) {
+        t->err = "an escaped surrogate in a JSON string";
+        return 0;
+    }
+
     v = ngx_sockerless_tree_add(t, NGX_SOCKERLESS_JSON_STRING);
     if (v == NULL) {
         return 0;
@@ -537,6 +555,11 @@ ngx_sockerless_tree_map_key(void *data, const unsigned char *s, size_t len)
 
     if (ngx_strlchr((u_char *) s, (u_char *) s + len, '\0')) {
         t->err = "NUL character in a JSON key";
+        return 0;
+    }
+
+    if (!ngx_sockerless_utf8_valid((u_char *) s, len)) {
+        t->err = "an escaped surrogate in a JSON key";
         return 0;
     }
 
@@ -692,4 +715,157 @@ ngx_sockerless_key_cmp(const void *one, const void *two)
     }
 
     return (a->len > b->len) - (a->len < b->len);
+}
+
+
+/*
+ * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
+ * U+10FFFF.  Go replaces such bytes with U+FFFD where another reader may
+ * keep them: refused.
+ */
+
+static ngx_uint_t
+ngx_sockerless_utf8_valid(u_char *p, size_t len)
+{
+    u_char    c;
+    u_char   *last;
+    uint32_t  u, min;
+    size_t    n, i;
+
+    last = p + len;
+
+    while (p < last) {
+        c = *p++;
+
+        if (c < 0x80) {
+            continue;
+        }
+
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+            u = c & 0x1f;
+            min = 0x80;
+
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            u = c & 0x0f;
+            min = 0x800;
+
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            u = c & 0x07;
+            min = 0x10000;
+
+        } else {
+            return 0;
+        }
+
+        if ((size_t) (last - p) < n) {
+            return 0;
+        }
+
+        for (i = 0; i < n; i++) {
+            if ((p[i] & 0xc0) != 0x80) {
+                return 0;
+            }
+
+            u = (u << 6) | (p[i] & 0x3f);
+        }
+
+        p += n;
+
+        if (u < min || u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff)) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * What yajl lets through and Go does not read the same way: "\v" and
+ * "\f" as whitespace (Go refuses them), and a "\uD800"-"\uDFFF" escape
+ * that is not a proper pair (Go reads U+FFFD).
+ */
+
+static ngx_uint_t
+ngx_sockerless_json_text_valid(u_char *p, size_t len)
+{
+    u_char     *last;
+    ngx_int_t   u, lo;
+
+    last = p + len;
+
+    for ( /* void */ ; p < last; p++) {
+
+        if (*p == '\v' || *p == '\f') {
+            return 0;
+        }
+
+        if (*p != '\\') {
+            continue;
+        }
+
+        if (last - p < 2) {
+            return 1;
+        }
+
+        if (p[1] != 'u') {
+            p++;
+            continue;
+        }
+
+        if (last - p < 6) {
+            return 1;
+        }
+
+        u = ngx_sockerless_json_hex4(p + 2);
+        p += 5;
+
+        if (u < 0xd800 || u > 0xdfff) {
+            continue;
+        }
+
+        if (u > 0xdbff || last - p < 7 || p[1] != '\\' || p[2] != 'u') {
+            return 0;
+        }
+
+        lo = ngx_sockerless_json_hex4(p + 3);
+
+        if (lo < 0xdc00 || lo > 0xdfff) {
+            return 0;
+        }
+
+        p += 6;
+    }
+
+    return 1;
+}
+
+
+static ngx_int_t
+ngx_sockerless_json_hex4(u_char *p)
+{
+    u_char      c;
+    ngx_int_t   n;
+    ngx_uint_t  i;
+
+    n = 0;
+
+    for (i = 0; i < 4; i++) {
+        c = p[i];
+
+        if (c >= '0' && c <= '9') {
+            n = n * 16 + (c - '0');
+
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+            n = n * 16 + ((c | 0x20) - 'a' + 10);
+
+        } else {
+            return -1;
+        }
+    }
+
+    return n;
 }

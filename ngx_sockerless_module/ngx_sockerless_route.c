@@ -525,7 +525,8 @@ static const ngx_sockerless_entry_t  ngx_sockerless_ops[] = {
 
     { { ngx_string("SwarmInspect"), ngx_string("GET"),
         ngx_string("/swarm"),
-        NGX_SOCKERLESS_GROUP_READ|NGX_SOCKERLESS_GROUP_SWARM,
+        /* not read: the answer holds the join tokens */
+        NGX_SOCKERLESS_GROUP_SWARM,
         0 },
       ngx_string("/swarm") },
 

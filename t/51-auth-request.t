@@ -71,7 +71,7 @@ if ($auth_pid == 0) {
     POSIX::_exit(0);
 }
 close $listen;
-END { if ($auth_pid) { kill 'KILL', $auth_pid; waitpid($auth_pid, 0) } }
+END { local $?; if ($auth_pid) { kill 'KILL', $auth_pid; waitpid($auth_pid, 0) } }
 
 sub seen {
     open my $fh, '<', $seen or return ();
@@ -156,8 +156,11 @@ ok((grep { $_->{who} eq 'alice' && $_->{op} eq 'ContainerCreate'
     && $_->{method} eq 'POST' } @seen),
     'service: X-Docker-Op ContainerCreate for alice\'s POST /containers/create')
     or diag explain [grep { $_->{method} eq 'POST' } @seen];
+# the CLI attaches by the ID it got from its inspect of the name
+my (undef, $alice_id) = docker_direct('inspect', '-f', '{{.Id}}', $name);
+chomp($alice_id //= '');
 ok((grep { $_->{who} eq 'alice' && $_->{op} eq 'ContainerAttach'
-    && $_->{object} eq $name } @seen),
+    && ($_->{object} eq $name || $_->{object} eq $alice_id) } @seen),
     'service: X-Docker-Op ContainerAttach with the container as object')
     or diag explain \@seen;
 ok((grep { $_->{who} eq 'bob' && $_->{op} eq 'ContainerList' } @seen),

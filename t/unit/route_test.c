@@ -761,7 +761,8 @@ t_groups(void)
     static char  *not_read[] = {
         "ContainerLogs", "ContainerArchive", "ContainerExport",
         "ContainerChanges", "ContainerTop", "ContainerStats", "ImageGet",
-        "ImageGetAll", "SwarmUnlockkey", "SystemAuth", "ExecStart",
+        "ImageGetAll", "SwarmUnlockkey", "SwarmInspect", "SystemAuth",
+        "ExecStart",
         "DebugVars", "DebugPprof", NULL
     };
 
@@ -771,7 +772,7 @@ t_groups(void)
         "SystemPing", "SystemPingHead", "SystemEvents", "SystemDataUsage",
         "VolumeList", "VolumeInspect", "NetworkList", "NetworkInspect",
         "DistributionInspect", "ExecInspect", "PluginList",
-        "PluginInspect", "SwarmInspect", "NodeList", "ServiceInspect",
+        "PluginInspect", "NodeList", "ServiceInspect",
         "TaskList", "SecretList", "ConfigInspect", NULL
     };
 
