@@ -97,10 +97,7 @@ ngx_http_sockerless_hijack_start(ngx_http_request_t *r,
 
     u = r->upstream;
 
-    ctx->from_client = ngx_create_temp_buf(r->pool, u->conf->buffer_size);
-    if (ctx->from_client == NULL) {
-        return NGX_ERROR;
-    }
+    /* the buffer toward dockerd comes with the client's first byte */
 
     r->connection->log->action = "relaying a hijacked Docker stream";
 
@@ -136,6 +133,7 @@ ngx_http_sockerless_hijack_upstream_write(ngx_http_request_t *r,
 static void
 ngx_http_sockerless_hijack_pump(ngx_http_request_t *r)
 {
+    u_char                      peek;
     size_t                      size;
     ssize_t                     n;
     ngx_buf_t                  *b, *hb;
@@ -149,13 +147,35 @@ ngx_http_sockerless_hijack_pump(ngx_http_request_t *r)
     pc = u->peer.connection;
     ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
 
-    if (pc == NULL || ctx == NULL || ctx->from_client == NULL) {
+    if (pc == NULL || ctx == NULL || !ctx->hijack) {
         return;
     }
 
-    b = ctx->from_client;
     hb = r->header_in;
     moved = 0;
+
+    if (ctx->from_client == NULL) {
+
+        /* an idle session (most of them) holds no buffer */
+
+        if (hb->pos == hb->last && c->ssl == NULL && !ctx->client_eof) {
+            n = recv(c->fd, (char *) &peek, 1, MSG_PEEK);
+
+            if (n == -1 && ngx_socket_errno == NGX_EAGAIN) {
+                c->read->ready = 0;
+                goto events;
+            }
+        }
+
+        ctx->from_client = ngx_create_temp_buf(r->pool,
+                                               u->conf->buffer_size);
+        if (ctx->from_client == NULL) {
+            ngx_http_finalize_request(r, NGX_ERROR);
+            return;
+        }
+    }
+
+    b = ctx->from_client;
 
     for ( ;; ) {
 
@@ -245,6 +265,8 @@ ngx_http_sockerless_hijack_pump(ngx_http_request_t *r)
 
         b->last += n;
     }
+
+events:
 
     if (!ctx->client_eof) {
         if (ngx_handle_read_event(c->read, 0) != NGX_OK) {

@@ -347,11 +347,27 @@ static ngx_int_t
 ngx_http_sockerless_auto_pull(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx)
 {
-    ngx_str_t   image;
-    u_char      buf[1024];
+    ngx_str_t             image;
+    ngx_sockerless_jv_t  *v;
+    u_char                buf[1024];
 
     if (ctx->json == NULL || ctx->json->last == ctx->json->pos) {
         return NGX_DECLINED;
+    }
+
+    if (ctx->json_tree) {
+
+        /* the policy read the body already, strictly */
+
+        v = ngx_sockerless_json_get(ctx->json_tree, "Image");
+
+        if (v == NULL || v->type != NGX_SOCKERLESS_JSON_STRING
+            || v->str.len == 0)
+        {
+            return NGX_DECLINED;
+        }
+
+        return ngx_http_sockerless_pull_start(r, ctx, &v->str);
     }
 
     /* "Image" as dockerd's decoder reads it */

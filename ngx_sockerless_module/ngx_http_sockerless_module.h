@@ -87,6 +87,7 @@ typedef struct {
 
     /* a body read whole before dockerd sees the request */
     ngx_buf_t                     *json;
+    void                          *json_tree;   /* as the policy read it */
 
     /* auto-pull */
     void                          *waiter;

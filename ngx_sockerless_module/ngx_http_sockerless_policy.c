@@ -766,6 +766,8 @@ ngx_http_sockerless_policy_body(ngx_http_request_t *r,
                                              : err);
     }
 
+    ctx->json_tree = body;
+
     if (ngx_strcmp(ctx->op->name.data, "ContainerCreate") == 0) {
 
         v = ngx_sockerless_json_get(body, "Image");
