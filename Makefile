@@ -8,11 +8,21 @@
 #                --force; make run makes them once when they are missing)
 #   make test    the whole test suite (t/), with its own dockerd
 #                (tools/test: deps, build, unit, tools/testenv, prove)
+#   make test SANITIZE=1
+#                the same with the module built with ASan and UBSan, in
+#                build-asan/, loaded by nginx with the ASan runtime
+#   make fuzz    every libFuzzer target, FUZZ_SECONDS (60) each
+#   make bench   benchmarks: dockerd direct, this module, stock nginx,
+#                HAProxy (bench/run; BENCH_QUICK=1 for a short run)
 
 SHELL =		/bin/bash
 NGX_SRC ?=	/usr/share/nginx/src
 NGINX ?=	/usr/sbin/nginx
+ifeq ($(SANITIZE),1)
+BUILD ?=	$(CURDIR)/build-asan
+else
 BUILD ?=	$(CURDIR)/build
+endif
 MODULE =	$(BUILD)/ngx_http_sockerless_module.so
 SRCS =		$(wildcard ngx_sockerless_module/*.c ngx_sockerless_module/*.h)
 CC_OPT ?=	-g -O2 -fPIC -Wall -Wextra -Wno-unused-parameter -Werror
@@ -21,6 +31,9 @@ LD_OPT ?=	-fPIC
 ifeq ($(SANITIZE),1)
 CC_OPT +=	-fsanitize=address,undefined -fno-omit-frame-pointer
 LD_OPT +=	-fsanitize=address,undefined
+# Debian's nginx is not built with ASan: its runtime must come first
+ASAN_LIB :=	$(shell $(CC) -print-file-name=libasan.so)
+SMOKE_ENV =	LD_PRELOAD=$(ASAN_LIB) ASAN_OPTIONS=detect_leaks=0
 endif
 
 .PHONY: all build deps run stop certs test unit fuzz bench clean
@@ -45,7 +58,7 @@ $(BUILD)/Makefile: config
 $(MODULE): $(BUILD)/Makefile $(SRCS)
 	$(MAKE) -f $(BUILD)/Makefile -C $(NGX_SRC) modules
 	@printf 'load_module %s;\nevents {}\n' $(MODULE) > $(BUILD)/smoke.conf
-	$(NGINX) -g 'error_log /dev/null; pid /dev/null;' -t -q \
+	$(SMOKE_ENV) $(NGINX) -g 'error_log /dev/null; pid /dev/null;' -t -q \
 	    -c $(BUILD)/smoke.conf
 
 run: deps build
@@ -61,13 +74,15 @@ unit: $(BUILD)/Makefile
 	$(MAKE) -C t/unit BUILD=$(BUILD)
 
 test:
-	@tools/test
+	@SANITIZE=$(SANITIZE) tools/test
 
 clean:
 	rm -rf $(BUILD)
 
+FUZZ_SECONDS ?=	60
+
 fuzz: $(BUILD)/Makefile
-	@tools/fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=$(BUILD) tools/fuzz $(FUZZ_TARGETS)
 
 bench: build
 	@bench/run

@@ -108,7 +108,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          */
 
         if (tree == NULL) {
-            fuzz_assert(rc == NGX_ERROR);
+            /*
+             * the reader is as lenient as Go's decoder (invalid UTF-8,
+             * data after the first value), yajl's tree is not
+             */
             continue;
         }
 
