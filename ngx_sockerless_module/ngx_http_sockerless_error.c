@@ -223,15 +223,22 @@ ngx_http_sockerless_header_filter(ngx_http_request_t *r)
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
-    if (slcf == NULL || slcf->upstream.upstream == NULL) {
+    if (slcf == NULL
+        || (slcf->upstream.upstream == NULL && slcf->json_errors != 1))
+    {
         return ngx_http_next_header_filter(r);
     }
 
     if (ctx == NULL) {
-        ctx = ngx_http_sockerless_get_ctx(r);
+        /* the request may be no more than a bad request line: not routed */
+
+        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_sockerless_ctx_t));
         if (ctx == NULL) {
             return NGX_ERROR;
         }
+
+        ctx->route.op = NGX_SOCKERLESS_OP_NONE;
+        ngx_http_set_ctx(r, ctx, ngx_http_sockerless_module);
     }
 
     p = ngx_http_sockerless_special_message(r, ctx, r->err_status, msg,

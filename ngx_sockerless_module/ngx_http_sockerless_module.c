@@ -506,18 +506,25 @@ ngx_http_sockerless_get_ctx(ngx_http_request_t *r)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
 
-    if (ctx) {
+    if (ctx && ctx->routed) {
         return ctx;
     }
 
-    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_sockerless_ctx_t));
     if (ctx == NULL) {
-        return NULL;
+        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_sockerless_ctx_t));
+        if (ctx == NULL) {
+            return NULL;
+        }
+
+        ngx_http_set_ctx(r, ctx, ngx_http_sockerless_module);
+
+        ctx->route.op = NGX_SOCKERLESS_OP_NONE;
     }
 
-    ngx_http_set_ctx(r, ctx, ngx_http_sockerless_module);
-
-    ctx->route.op = NGX_SOCKERLESS_OP_NONE;
+    if (r->unparsed_uri.data == NULL) {
+        /* a request line nginx refused: nothing to route */
+        return ctx;
+    }
 
     /* the path as the client sent it, without the query string */
 
@@ -600,6 +607,7 @@ ngx_http_sockerless_create_loc_conf(ngx_conf_t *cf)
 
     conf->stream_idle_timeout = NGX_CONF_UNSET_MSEC;
     conf->allow_browsers = NGX_CONF_UNSET;
+    conf->json_errors = NGX_CONF_UNSET;
     conf->auto_pull = NGX_CONF_UNSET;
     conf->pull_timeout = NGX_CONF_UNSET_MSEC;
     conf->max_json_body = NGX_CONF_UNSET_SIZE;
@@ -677,6 +685,7 @@ ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               NGX_HTTP_SOCKERLESS_TIMEOUT_OFF);
 
     ngx_conf_merge_value(conf->allow_browsers, prev->allow_browsers, 0);
+    ngx_conf_merge_value(conf->json_errors, prev->json_errors, 0);
 
     if (conf->enforce == NULL) {
         conf->enforce = prev->enforce;
@@ -808,9 +817,11 @@ ngx_http_sockerless_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_sockerless_loc_conf_t *slcf = conf;
 
-    ngx_str_t                 *value;
-    ngx_url_t                  u;
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_str_t                       *value;
+    ngx_url_t                        u;
+    ngx_http_core_loc_conf_t        *clcf;
+    ngx_http_core_srv_conf_t        *cscf;
+    ngx_http_sockerless_loc_conf_t  *srv;
 
     if (slcf->upstream.upstream) {
         return "is duplicate";
@@ -831,6 +842,17 @@ ngx_http_sockerless_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
     clcf->handler = ngx_http_sockerless_handler;
+
+    /*
+     * nginx refuses some requests before it picks a location (a request
+     * line or header too long, Content-Length with Transfer-Encoding):
+     * the server's configuration then says that errors are Docker JSON
+     */
+
+    cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+
+    srv = cscf->ctx->loc_conf[ngx_http_sockerless_module.ctx_index];
+    srv->json_errors = 1;
 
     return NGX_CONF_OK;
 }

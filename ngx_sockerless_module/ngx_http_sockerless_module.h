@@ -53,6 +53,9 @@ typedef struct {
 
     ngx_flag_t                     allow_browsers;
 
+    /* the server has sockerless locations: its own errors are JSON too */
+    ngx_flag_t                     json_errors;
+
     ngx_http_complex_value_t      *enforce;
 
     ngx_flag_t                     auto_pull;

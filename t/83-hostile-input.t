@@ -16,9 +16,9 @@
 #     the exec (`cat` echoes them), never a request of their own;
 #   - an HTTP/2 preface on the HTTP/1 port: 400 and closed;
 #   - errors made in a sockerless location are Docker JSON
-#     {"message": ...} (413, 400 of a broken chunked body).  Errors nginx
-#     makes before a location is chosen (414, 400 for a bad header, 501)
-#     are nginx's HTML today: those checks are TODO.
+#     {"message": ...} (413, 400 of a broken chunked body), and so are
+#     the errors nginx makes before it picks a location (414, 400 for a
+#     bad header, 501) in a server with sockerless locations.
 
 use strict;
 use warnings;
@@ -88,9 +88,7 @@ sub json_msg {
     ($st) = parse_response($bytes);
     is($st, 414, 'default buffers: 414 for the long URL');
     ok($eof, 'default buffers: the connection is closed');
-    TODO: {
-        local $TODO = 'nginx refuses the request line before a location is '
-            . 'chosen: its HTML page, not Docker JSON';
+    {
         ok(defined json_msg($bytes), '414: Docker JSON');
     }
 
@@ -105,8 +103,7 @@ sub json_msg {
     is($st, 400, 'default buffers: 400 for a 10 KB header');
     like($bytes, qr/Request Header Or Cookie Too Large|"message"/,
         'default buffers: "Request Header Or Cookie Too Large"');
-    TODO: {
-        local $TODO = 'header too large: nginx HTML before a location';
+    {
         ok(defined json_msg($bytes), '400 header too large: Docker JSON');
     }
 }
@@ -199,9 +196,7 @@ for my $c (@smuggle) {
     ok($eof, "$what: the connection is closed");
     unlike($ng->access_log_since, qr/kill/, "$what: the hidden request "
         . 'was not made');
-    TODO: {
-        local $TODO = 'refused while reading the header, before a location: '
-            . 'nginx HTML';
+    {
         ok(defined json_msg($bytes), "$what: Docker JSON");
     }
 }
@@ -265,9 +260,7 @@ ok(victim_alive(), 'and the container is still running');
     my ($st) = parse_response($bytes);
     is($st, 400, 'HTTP/2 preface: 400');
     ok($eof, sprintf 'HTTP/2 preface: closed (%.1f s)', $secs);
-    TODO: {
-        local $TODO = 'a bad request line is refused before a location: '
-            . 'nginx HTML';
+    {
         ok(defined json_msg($bytes), 'HTTP/2 preface: Docker JSON');
     }
 }
