@@ -22,6 +22,8 @@
 #include <ngx_core.h>
 #include "ngx_sockerless_image.h"
 
+#include "tap.h"
+
 
 #define T_DIGEST  "sha256:" \
     "b5cfd4befc119a590ca1a81d6bb0fa1fb19f1fbebd0397f25fae164abe1e8a6a"
@@ -37,13 +39,8 @@ typedef struct {
 } t_image_case_t;
 
 
-static void t_ok(int cond, const char *fmt, ...);
 static void t_split(void);
 static void t_prefixes(void);
-
-
-static ngx_uint_t  t_passed;
-static ngx_uint_t  t_failed;
 
 
 static t_image_case_t  t_image_cases[] = {
@@ -114,33 +111,7 @@ main(void)
     t_split();
     t_prefixes();
 
-    printf("1..%lu\n", (unsigned long) (t_passed + t_failed));
-    printf("%lu passed, %lu failed\n",
-           (unsigned long) t_passed, (unsigned long) t_failed);
-
-    return t_failed ? 1 : 0;
-}
-
-
-static void
-t_ok(int cond, const char *fmt, ...)
-{
-    va_list  args;
-
-    if (cond) {
-        t_passed++;
-        printf("ok %lu - ", (unsigned long) (t_passed + t_failed));
-
-    } else {
-        t_failed++;
-        printf("not ok %lu - ", (unsigned long) (t_passed + t_failed));
-    }
-
-    va_start(args, fmt);
-    vprintf(fmt, args);
-    va_end(args);
-
-    printf("\n");
+    return t_done();
 }
 
 

@@ -22,6 +22,8 @@
 #include <ngx_core.h>
 #include "ngx_sockerless_json.h"
 
+#include "tap.h"
+
 
 #define T_OK            NGX_OK
 #define T_DECLINED      NGX_DECLINED
@@ -49,16 +51,11 @@ typedef struct {
 } t_key_case_t;
 
 
-static void t_ok(int cond, const char *fmt, ...);
 static const char *t_rc(ngx_int_t rc);
 static const char *t_printable(ngx_str_t *s);
 static void t_json(void);
 static void t_keys(void);
 static void t_cut(void);
-
-
-static ngx_uint_t  t_passed;
-static ngx_uint_t  t_failed;
 
 
 static t_json_case_t  t_json_cases[] = {
@@ -310,33 +307,7 @@ main(void)
     t_keys();
     t_cut();
 
-    printf("1..%lu\n", (unsigned long) (t_passed + t_failed));
-    printf("%lu passed, %lu failed\n",
-           (unsigned long) t_passed, (unsigned long) t_failed);
-
-    return t_failed ? 1 : 0;
-}
-
-
-static void
-t_ok(int cond, const char *fmt, ...)
-{
-    va_list  args;
-
-    if (cond) {
-        t_passed++;
-        printf("ok %lu - ", (unsigned long) (t_passed + t_failed));
-
-    } else {
-        t_failed++;
-        printf("not ok %lu - ", (unsigned long) (t_passed + t_failed));
-    }
-
-    va_start(args, fmt);
-    vprintf(fmt, args);
-    va_end(args);
-
-    printf("\n");
+    return t_done();
 }
 
 

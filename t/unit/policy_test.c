@@ -29,6 +29,8 @@
 #include <ngx_core.h>
 #include "ngx_sockerless_image.h"
 
+#include "tap.h"
+
 
 typedef struct {
     char                   *ref;
@@ -57,7 +59,6 @@ typedef struct {
 } t_under_case_t;
 
 
-static void t_ok(int cond, const char *fmt, ...);
 static u_char *t_copy(char *s, size_t len);
 static void t_normalize(void);
 static void t_glob(void);
@@ -67,10 +68,6 @@ static void t_upper_domain(void);
 static void t_policy(void);
 static ngx_uint_t t_image_allowed(char *ref, char **patterns);
 static ngx_uint_t t_bind_allowed(char *src, char **binds);
-
-
-static ngx_uint_t  t_passed;
-static ngx_uint_t  t_failed;
 
 
 #define T_DIGEST  "sha256:"                                                   \
@@ -274,33 +271,7 @@ main(void)
     t_under();
     t_policy();
 
-    printf("1..%lu\n", (unsigned long) (t_passed + t_failed));
-    printf("%lu passed, %lu failed\n",
-           (unsigned long) t_passed, (unsigned long) t_failed);
-
-    return t_failed ? 1 : 0;
-}
-
-
-static void
-t_ok(int cond, const char *fmt, ...)
-{
-    va_list  args;
-
-    if (cond) {
-        t_passed++;
-        printf("ok %lu - ", (unsigned long) (t_passed + t_failed));
-
-    } else {
-        t_failed++;
-        printf("not ok %lu - ", (unsigned long) (t_passed + t_failed));
-    }
-
-    va_start(args, fmt);
-    vprintf(fmt, args);
-    va_end(args);
-
-    printf("\n");
+    return t_done();
 }
 
 

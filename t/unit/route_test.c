@@ -18,6 +18,8 @@
 #include <ngx_core.h>
 #include "ngx_sockerless_route.h"
 
+#include "tap.h"
+
 
 #define T_NOPS          122
 #define T_TSV_OPS       108
@@ -50,7 +52,6 @@ typedef struct {
 } t_version_case_t;
 
 
-static void t_ok(int cond, const char *fmt, ...);
 static ngx_int_t t_route(char *method, u_char *uri, size_t len,
     ngx_sockerless_route_t *rt);
 static ngx_int_t t_find(char *name);
@@ -69,8 +70,6 @@ static void t_tsv_path(char *method, char *name, char *prefix, char *head,
 static void t_escape(char *dst, char *src);
 
 
-static ngx_uint_t  t_passed;
-static ngx_uint_t  t_failed;
 static u_char     *t_work;
 
 static char  t_digest[] = "busybox@sha256:"
@@ -469,33 +468,7 @@ main(int argc, char **argv)
 
     free(t_work);
 
-    printf("1..%lu\n", (unsigned long) (t_passed + t_failed));
-    printf("%lu passed, %lu failed\n",
-           (unsigned long) t_passed, (unsigned long) t_failed);
-
-    return t_failed ? 1 : 0;
-}
-
-
-static void
-t_ok(int cond, const char *fmt, ...)
-{
-    va_list  args;
-
-    if (cond) {
-        t_passed++;
-        printf("ok %lu - ", (unsigned long) (t_passed + t_failed));
-
-    } else {
-        t_failed++;
-        printf("not ok %lu - ", (unsigned long) (t_passed + t_failed));
-    }
-
-    va_start(args, fmt);
-    vprintf(fmt, args);
-    va_end(args);
-
-    printf("\n");
+    return t_done();
 }
 
 
