@@ -28,7 +28,6 @@ static char *ngx_http_sockerless_pass(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_sockerless_timeout_slot(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
-static ngx_table_elt_t *ngx_http_sockerless_browser(ngx_http_request_t *r);
 
 
 static ngx_command_t  ngx_http_sockerless_commands[] = {
@@ -191,7 +190,7 @@ ngx_http_sockerless_handler(ngx_http_request_t *r)
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
     if (!slcf->allow_browsers) {
-        h = ngx_http_sockerless_browser(r);
+        h = ngx_http_sockerless_header(r, ngx_http_sockerless_browser_headers);
 
         if (h) {
             /* DNS rebinding and cross-site requests from a web page */
@@ -419,44 +418,10 @@ ngx_http_sockerless_pull_done(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
-ngx_int_t
-ngx_http_sockerless_header_value(ngx_http_request_t *r, const char *name,
-    ngx_str_t *value)
-{
-    size_t            len;
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+/* the first request header named in "names" (ended by a null string) */
 
-    len = ngx_strlen(name);
-
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                return NGX_DECLINED;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == len
-            && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
-        {
-            *value = h[i].value;
-            return NGX_OK;
-        }
-    }
-}
-
-
-static ngx_table_elt_t *
-ngx_http_sockerless_browser(ngx_http_request_t *r)
+ngx_table_elt_t *
+ngx_http_sockerless_header(ngx_http_request_t *r, ngx_str_t *names)
 {
     ngx_str_t        *name;
     ngx_uint_t        i;
@@ -478,7 +443,7 @@ ngx_http_sockerless_browser(ngx_http_request_t *r)
             i = 0;
         }
 
-        for (name = ngx_http_sockerless_browser_headers; name->len; name++) {
+        for (name = names; name->len; name++) {
             if (h[i].key.len == name->len
                 && ngx_strncasecmp(h[i].key.data, name->data, name->len)
                    == 0)

@@ -124,8 +124,8 @@ typedef struct {
 
 /* ngx_http_sockerless_module.c */
 ngx_http_sockerless_ctx_t *ngx_http_sockerless_get_ctx(ngx_http_request_t *r);
-ngx_int_t ngx_http_sockerless_header_value(ngx_http_request_t *r,
-    const char *name, ngx_str_t *value);
+ngx_table_elt_t *ngx_http_sockerless_header(ngx_http_request_t *r,
+    ngx_str_t *names);
 void ngx_http_sockerless_body_ready(ngx_http_request_t *r);
 void ngx_http_sockerless_pull_done(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *message, ngx_str_t *pulled);

@@ -97,6 +97,18 @@ static const char  *ngx_http_sockerless_default_caps[] = {
 };
 
 
+/* why a path is not canonical, by NGX_SOCKERLESS_CANON_* */
+
+static const char  *ngx_http_sockerless_canon_reasons[] = {
+    "canonical",
+    "dot segment",
+    "empty segment",
+    "bad escape",
+    "control character",
+    "relative path"
+};
+
+
 /* HostConfig fields that give more than a default container, if set */
 
 static const char  *ngx_http_sockerless_set_fields[] = {
@@ -432,16 +444,8 @@ ngx_http_sockerless_policy_request(ngx_http_request_t *r,
 
         return ngx_http_sockerless_deny(&j, "non-canonical: the path is not "
                                         "as dockerd routes it (%s)",
-                                        ctx->route.canon
-                                          == NGX_SOCKERLESS_CANON_DOT
-                                        ? "dot segment"
-                                        : ctx->route.canon
-                                          == NGX_SOCKERLESS_CANON_SLASHES
-                                        ? "empty segment"
-                                        : ctx->route.canon
-                                          == NGX_SOCKERLESS_CANON_ENCODING
-                                        ? "bad escape"
-                                        : "control character");
+                                        ngx_http_sockerless_canon_reasons[
+                                            ctx->route.canon]);
     }
 
     if (ngx_http_sockerless_escaped_separator(r)) {

@@ -105,11 +105,18 @@ static ngx_uint_t ngx_http_sockerless_pull_error_status(ngx_str_t *msg);
 static ngx_int_t ngx_http_sockerless_str_eq(ngx_str_t *a, ngx_str_t *b);
 
 
+static ngx_str_t  ngx_http_sockerless_auth_header[] = {
+    ngx_string("X-Registry-Auth"),
+    ngx_null_string
+};
+
+
 ngx_int_t
 ngx_http_sockerless_pull_start(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, ngx_str_t *image)
 {
     ngx_str_t                         name, tag, platform, auth;
+    ngx_table_elt_t                  *h;
     ngx_http_cleanup_t               *cln;
     ngx_http_sockerless_pull_t       *p;
     ngx_http_sockerless_waiter_t     *w;
@@ -125,11 +132,12 @@ ngx_http_sockerless_pull_start(ngx_http_request_t *r,
         ngx_str_null(&platform);
     }
 
-    ngx_str_null(&auth);
+    h = ngx_http_sockerless_header(r, ngx_http_sockerless_auth_header);
 
-    if (ngx_http_sockerless_header_value(r, "x-registry-auth", &auth)
-        != NGX_OK)
-    {
+    if (h) {
+        auth = h->value;
+
+    } else {
         ngx_str_null(&auth);
     }
 

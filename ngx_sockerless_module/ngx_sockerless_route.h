@@ -63,9 +63,9 @@
  */
 
 typedef struct {
-    ngx_str_t              name;        /* operationId, e.g. "ContainerCreate" */
+    ngx_str_t              name;        /* operationId ("ContainerCreate") */
     ngx_str_t              method;      /* "GET", "POST", ... */
-    ngx_str_t              path;        /* pattern, e.g. "/containers/{id}/json" */
+    ngx_str_t              path;        /* "/containers/{id}/json" */
     ngx_uint_t             groups;      /* NGX_SOCKERLESS_GROUP_* */
     ngx_uint_t             flags;       /* NGX_SOCKERLESS_OP_* */
 } ngx_sockerless_op_t;
