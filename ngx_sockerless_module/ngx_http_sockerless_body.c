@@ -222,15 +222,21 @@ ngx_http_sockerless_body_replace(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    cl = ngx_alloc_chain_link(r->pool);
-    if (cl == NULL) {
-        return NGX_ERROR;
+    if (ctx->json->last == ctx->json->pos) {
+        /* an empty body: nothing to send, not even an empty buffer */
+        cl = NULL;
+
+    } else {
+        cl = ngx_alloc_chain_link(r->pool);
+        if (cl == NULL) {
+            return NGX_ERROR;
+        }
+
+        ctx->json->last_buf = 1;
+
+        cl->buf = ctx->json;
+        cl->next = NULL;
     }
-
-    ctx->json->last_buf = 1;
-
-    cl->buf = ctx->json;
-    cl->next = NULL;
 
     r->request_body->bufs = cl;
     r->request_body_no_buffering = 0;
