@@ -723,6 +723,10 @@ ngx_http_sockerless_postconfiguration(ngx_conf_t *cf)
 
     *h = ngx_http_sockerless_redact_handler;
 
+    if (ngx_http_sockerless_host_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_sockerless_filter_init(cf);
 }
 

@@ -40,6 +40,9 @@ typedef struct {
 typedef struct {
     ngx_queue_t                    pulls;     /* this worker's pulls */
     ngx_array_t                   *policies;
+
+    /* nginx's own "Host" handler, see ngx_http_sockerless_host.c */
+    ngx_http_header_handler_pt     process_host;
 } ngx_http_sockerless_main_conf_t;
 
 
@@ -169,6 +172,9 @@ ngx_int_t ngx_http_sockerless_hijack_start(ngx_http_request_t *r,
 ngx_int_t ngx_http_sockerless_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *fmt, ...);
 ngx_int_t ngx_http_sockerless_filter_init(ngx_conf_t *cf);
+
+/* ngx_http_sockerless_host.c */
+ngx_int_t ngx_http_sockerless_host_init(ngx_conf_t *cf);
 
 /* ngx_http_sockerless_variables.c */
 ngx_int_t ngx_http_sockerless_add_variables(ngx_conf_t *cf);
