@@ -12,6 +12,9 @@
 #                the same with the module built with ASan and UBSan, in
 #                build-asan/, loaded by nginx with the ASan runtime
 #   make fuzz    every libFuzzer target, FUZZ_SECONDS (60) each
+#   make docs    the documents generated from the operation table
+#                (docs/api-coverage.md, the groups of docs/policy.md);
+#                make check-docs fails when they are not up to date
 #   make bench   benchmarks: dockerd direct, this module, stock nginx,
 #                HAProxy (bench/run; BENCH_QUICK=1 for a short run)
 
@@ -36,7 +39,8 @@ ASAN_LIB :=	$(shell $(CC) -print-file-name=libasan.so)
 SMOKE_ENV =	LD_PRELOAD=$(ASAN_LIB) ASAN_OPTIONS=detect_leaks=0
 endif
 
-.PHONY: all build deps run stop certs test unit fuzz bench clean
+.PHONY: all build deps run stop certs test unit docs check-docs fuzz bench \
+	clean
 
 all: build
 
@@ -72,6 +76,34 @@ certs:
 
 unit: $(BUILD)/Makefile
 	$(MAKE) -C t/unit BUILD=$(BUILD)
+
+# the group tables of docs/policy.md stand between these two lines
+DOCS_BEGIN =	<!-- groups: made by make docs, do not edit -->
+DOCS_END =	<!-- end of groups -->
+
+$(BUILD)/docs: $(BUILD)/Makefile $(SRCS) tools/gen-docs.c
+	$(MAKE) -s -C t/unit BUILD=$(BUILD) gen-docs
+	mkdir -p $@
+	t/unit/gen-docs coverage > $@/api-coverage.md
+	t/unit/gen-docs groups > $@/groups.md
+	awk -v b='$(DOCS_BEGIN)' -v e='$(DOCS_END)' -v g=$@/groups.md \
+	    '$$0 == b { print; while ((getline l < g) > 0) print l; skip = 1; \
+	                next } \
+	     $$0 == e { skip = 0 } !skip' docs/policy.md > $@/policy.md
+	touch $@
+
+docs: $(BUILD)/docs
+	cp $(BUILD)/docs/api-coverage.md $(BUILD)/docs/policy.md docs/
+
+check-docs: $(BUILD)/docs
+	@cmp -s $(BUILD)/docs/api-coverage.md docs/api-coverage.md \
+	    && cmp -s $(BUILD)/docs/policy.md docs/policy.md \
+	    || { echo "docs/api-coverage.md or docs/policy.md is not what" \
+	              "the operation table says: make docs"; \
+	         diff -u docs/api-coverage.md $(BUILD)/docs/api-coverage.md \
+	             | head -20; \
+	         diff -u docs/policy.md $(BUILD)/docs/policy.md | head -20; \
+	         exit 1; }
 
 test:
 	@SANITIZE=$(SANITIZE) tools/test

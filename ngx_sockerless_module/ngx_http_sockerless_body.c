@@ -5,10 +5,11 @@
 
 
 /*
- * Request bodies that the module must read before dockerd sees anything
- * (a container create to auto-pull for): read whole, in memory, up to
- * sockerless_max_json_body, whatever the framing.  nginx's unbuffered
- * reading is used so that nothing goes to a temporary file.
+ * Request bodies that a stage must read before dockerd sees anything (the
+ * policy judges a JSON body, auto-pull reads the image a create names):
+ * read whole, in memory, up to sockerless_max_json_body, whatever the
+ * framing.  nginx's unbuffered reading is used so that nothing goes to a
+ * temporary file.  Other bodies stream to dockerd as they arrive.
  */
 
 
@@ -19,43 +20,62 @@
 #include "ngx_http_sockerless_module.h"
 
 
-static void ngx_http_sockerless_body_read_handler(ngx_http_request_t *r);
+static void ngx_http_sockerless_body_streamed(ngx_http_request_t *r);
+static void ngx_http_sockerless_body_read(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_body_collect(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
 static ngx_int_t ngx_http_sockerless_body_too_large(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sockerless_body_replace(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx);
 
 
-void
-ngx_http_sockerless_body_start(ngx_http_request_t *r)
+ngx_int_t
+ngx_http_sockerless_body(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next)
 {
-    ngx_int_t                   rc;
-    ngx_http_sockerless_ctx_t  *ctx;
+    ngx_int_t                        rc;
+    ngx_uint_t                       whole;
+    ngx_http_sockerless_loc_conf_t  *slcf;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
-    rc = ngx_http_sockerless_body_collect(r, ctx);
+    whole = (ctx->decision.judge && ctx->decision.judge->body_needed)
+            || (ctx->op && (ctx->op->flags & NGX_SOCKERLESS_OP_PULL)
+                && slcf->auto_pull);
 
-    if (rc == NGX_AGAIN) {
-        r->read_event_handler = ngx_http_sockerless_body_read_handler;
-        return;
+    ctx->body_next = next;
+
+    /* bodies stream to dockerd: nothing is held whole or written to disk */
+
+    r->request_body_no_buffering = 1;
+
+    rc = ngx_http_read_client_request_body(r,
+                                    whole ? ngx_http_sockerless_body_read
+                                          : ngx_http_sockerless_body_streamed);
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return rc;
     }
 
-    if (rc == NGX_DECLINED) {
-        ngx_http_finalize_request(r, ngx_http_sockerless_body_too_large(r));
-        return;
-    }
-
-    if (rc != NGX_OK) {
-        ngx_http_finalize_request(r, rc);
-        return;
-    }
-
-    ngx_http_sockerless_body_ready(r);
+    return NGX_DONE;
 }
 
 
 static void
-ngx_http_sockerless_body_read_handler(ngx_http_request_t *r)
+ngx_http_sockerless_body_streamed(ngx_http_request_t *r)
+{
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+
+    ctx->body_next(r, NGX_OK);
+}
+
+
+/* the post handler and the read handler of a body read whole */
+
+static void
+ngx_http_sockerless_body_read(ngx_http_request_t *r)
 {
     ngx_int_t                   rc;
     ngx_http_sockerless_ctx_t  *ctx;
@@ -65,22 +85,24 @@ ngx_http_sockerless_body_read_handler(ngx_http_request_t *r)
     rc = ngx_http_sockerless_body_collect(r, ctx);
 
     if (rc == NGX_AGAIN) {
+        r->read_event_handler = ngx_http_sockerless_body_read;
         return;
     }
 
     r->read_event_handler = ngx_http_block_reading;
 
     if (rc == NGX_DECLINED) {
-        ngx_http_finalize_request(r, ngx_http_sockerless_body_too_large(r));
-        return;
+        rc = ngx_http_sockerless_body_too_large(r);
+
+    } else if (rc == NGX_OK) {
+        rc = ngx_http_sockerless_body_replace(r, ctx);
+
+        if (rc != NGX_OK) {
+            rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
-    if (rc != NGX_OK) {
-        ngx_http_finalize_request(r, rc);
-        return;
-    }
-
-    ngx_http_sockerless_body_ready(r);
+    ctx->body_next(r, rc);
 }
 
 
@@ -210,7 +232,7 @@ ngx_http_sockerless_body_too_large(ngx_http_request_t *r)
 }
 
 
-ngx_int_t
+static ngx_int_t
 ngx_http_sockerless_body_replace(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx)
 {

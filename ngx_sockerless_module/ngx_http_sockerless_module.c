@@ -9,19 +9,16 @@
 #include <ngx_http.h>
 
 #include "ngx_http_sockerless_module.h"
-#include "ngx_sockerless_json.h"
 
 
 static ngx_int_t ngx_http_sockerless_handler(ngx_http_request_t *r);
-static ngx_int_t ngx_http_sockerless_auto_pull(ngx_http_request_t *r,
+static ngx_int_t ngx_http_sockerless_run(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
-static ngx_int_t ngx_http_sockerless_denied(ngx_http_request_t *r,
-    ngx_http_sockerless_ctx_t *ctx);
+static void ngx_http_sockerless_next(ngx_http_request_t *r, ngx_int_t rc);
 static void *ngx_http_sockerless_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_sockerless_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
-static ngx_int_t ngx_http_sockerless_redact_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_sockerless_postconfiguration(ngx_conf_t *cf);
 static char *ngx_http_sockerless_pass(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -156,369 +153,90 @@ static ngx_str_t  ngx_http_sockerless_hide_headers[] = {
 };
 
 
-/* headers only browsers send: the docker CLI and the SDKs never do */
+/*
+ * How a request flows: each stage runs when the one before it is done,
+ * some of them after a wait (for the body, for dockerd's answers, for a
+ * pull).  Before "body" the stages run in the content handler; a refusal
+ * there is answered at once, before any byte of a body is read.
+ */
 
-static ngx_str_t  ngx_http_sockerless_browser_headers[] = {
-    ngx_string("origin"),
-    ngx_string("sec-fetch-site"),
-    ngx_string("sec-fetch-mode"),
-    ngx_string("sec-fetch-dest"),
-    ngx_null_string
+static ngx_http_sockerless_stage_pt  ngx_http_sockerless_stages[] = {
+    ngx_http_sockerless_guard,        /* subrequests, browsers (request.c) */
+    ngx_http_sockerless_policy_line,  /* the request line (policy.c) */
+    ngx_http_sockerless_body,         /* a body read whole (body.c) */
+    ngx_http_sockerless_policy_body,  /* the body judged (policy.c) */
+    ngx_http_sockerless_resolve,      /* names dockerd resolves (resolve.c) */
+    ngx_http_sockerless_pull,         /* the image of a create (pull.c) */
+    ngx_http_sockerless_forward,      /* to dockerd (upstream.c) */
+    NULL
 };
 
 
 static ngx_int_t
 ngx_http_sockerless_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                        rc;
-    ngx_uint_t                       whole;
-    ngx_table_elt_t                 *h;
-    ngx_http_upstream_t             *u;
-    ngx_http_sockerless_ctx_t       *ctx;
-    ngx_http_sockerless_loc_conf_t  *slcf;
+    ngx_int_t                   rc;
+    ngx_http_sockerless_ctx_t  *ctx;
 
     ctx = ngx_http_sockerless_get_ctx(r);
     if (ctx == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (r != r->main) {
-        return ngx_http_sockerless_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                  "the Docker API cannot be a subrequest");
+    rc = ngx_http_sockerless_run(r, ctx);
+
+    if (rc == NGX_DONE || (rc == NGX_AGAIN && !ctx->answered)) {
+        /* the body is being read: it holds the request */
+        return NGX_DONE;
     }
 
-    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
-
-    if (!slcf->allow_browsers) {
-        h = ngx_http_sockerless_header(r, ngx_http_sockerless_browser_headers);
-
-        if (h) {
-            /* DNS rebinding and cross-site requests from a web page */
-
-            return ngx_http_sockerless_send_error(r, NGX_HTTP_FORBIDDEN,
-                       "requests from web browsers are refused (\"%V\" "
-                       "header); set \"sockerless_allow_browsers on\" "
-                       "to allow them", &h->key);
-        }
-    }
-
-    whole = 0;
-
-    if (slcf->enforce) {
-        rc = ngx_http_sockerless_policy_request(r, ctx);
-
-        if (rc == NGX_ERROR) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        if (rc == NGX_DECLINED) {
-            return ngx_http_sockerless_denied(r, ctx);
-        }
-
-        /* NGX_AGAIN: the body decides */
-
-        whole = (rc == NGX_AGAIN);
-    }
-
-    if (ctx->op && slcf->auto_pull
-        && ngx_strcmp(ctx->op->name.data, "ContainerCreate") == 0)
-    {
-        /* the body names the image to pull */
-        whole = 1;
-    }
-
-    if (ngx_http_upstream_create(r) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    u = r->upstream;
-
-    ngx_str_set(&u->schema, "http://");
-    u->output.tag = (ngx_buf_tag_t) &ngx_http_sockerless_module;
-
-    if (ctx->op && (ctx->op->flags & NGX_SOCKERLESS_OP_HIJACK)) {
-        u->conf = slcf->upstream_hijack;
-
-    } else {
-        u->conf = &slcf->upstream;
-    }
-
-    u->create_request = ngx_http_sockerless_create_request;
-    u->reinit_request = ngx_http_sockerless_reinit_request;
-    u->process_header = ngx_http_sockerless_process_status_line;
-    u->abort_request = ngx_http_sockerless_abort_request;
-    u->finalize_request = ngx_http_sockerless_finalize_request;
-
-    u->buffering = 0;
-
-    u->input_filter_init = ngx_http_sockerless_input_filter_init;
-    u->input_filter = ngx_http_sockerless_input_filter;
-    u->input_filter_ctx = r;
-
-    /* bodies stream to dockerd: nothing is held whole or written to disk */
-
-    r->request_body_no_buffering = 1;
-
-    if (whole) {
-        /* the body is read whole before dockerd sees anything */
-
-        rc = ngx_http_read_client_request_body(r,
-                                            ngx_http_sockerless_body_start);
-
-    } else {
-        rc = ngx_http_read_client_request_body(r, ngx_http_upstream_init);
-    }
-
-    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-        return rc;
-    }
-
-    return NGX_DONE;
+    return rc;
 }
 
 
-void
-ngx_http_sockerless_body_ready(ngx_http_request_t *r)
-{
-    ngx_int_t                        rc;
-    ngx_http_sockerless_ctx_t       *ctx;
-    ngx_http_sockerless_loc_conf_t  *slcf;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
-    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
-
-    if (ngx_http_sockerless_body_replace(r, ctx) != NGX_OK) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    if (ctx->policy
-        && ngx_http_sockerless_policy_body(r, ctx) == NGX_DECLINED)
-    {
-        ngx_http_finalize_request(r, ngx_http_sockerless_denied(r, ctx));
-        return;
-    }
-
-    if (!slcf->auto_pull
-        || ngx_strcmp(ctx->op->name.data, "ContainerCreate") != 0)
-    {
-        ngx_http_upstream_init(r);
-        return;
-    }
-
-    rc = ngx_http_sockerless_auto_pull(r, ctx);
-
-    if (rc == NGX_OK) {
-        /* waiting for the pull */
-        return;
-    }
-
-    if (rc == NGX_ERROR) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    ngx_http_upstream_init(r);
-}
-
+/* the stages from ctx->stage on, until one waits or ends the request */
 
 static ngx_int_t
-ngx_http_sockerless_denied(ngx_http_request_t *r,
-    ngx_http_sockerless_ctx_t *ctx)
+ngx_http_sockerless_run(ngx_http_request_t *r, ngx_http_sockerless_ctx_t *ctx)
 {
-    ngx_str_t  none = ngx_string("-");
+    ngx_int_t  rc;
 
-    if (ctx->deny_status == NGX_HTTP_BAD_REQUEST) {
-        return ngx_http_sockerless_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                              "refused by policy \"%V\": %V",
-                                              &ctx->policy_name,
-                                              &ctx->reason);
-    }
+    while (ngx_http_sockerless_stages[ctx->stage]) {
 
-    return ngx_http_sockerless_send_error(r, NGX_HTTP_FORBIDDEN,
-                                          "%V denied by policy \"%V\": %V",
-                                          ctx->op ? &ctx->op->name : &none,
-                                          &ctx->policy_name, &ctx->reason);
-}
+        rc = ngx_http_sockerless_stages[ctx->stage](r, ctx,
+                                                    ngx_http_sockerless_next);
 
-
-static ngx_int_t
-ngx_http_sockerless_auto_pull(ngx_http_request_t *r,
-    ngx_http_sockerless_ctx_t *ctx)
-{
-    ngx_str_t             image;
-    ngx_sockerless_jv_t  *v;
-    u_char                buf[1024];
-
-    if (ctx->json == NULL || ctx->json->last == ctx->json->pos) {
-        return NGX_DECLINED;
-    }
-
-    if (ctx->json_tree) {
-
-        /* the policy read the body already, strictly */
-
-        v = ngx_sockerless_json_get(ctx->json_tree, "Image");
-
-        if (v == NULL || v->type != NGX_SOCKERLESS_JSON_STRING
-            || v->str.len == 0)
-        {
-            return NGX_DECLINED;
+        if (rc != NGX_OK || ctx->answered) {
+            return rc;
         }
 
-        return ngx_http_sockerless_pull_start(r, ctx, &v->str);
+        ctx->stage++;
     }
 
-    /* "Image" as dockerd's decoder reads it */
-
-    if (ngx_sockerless_json_string(ctx->json->pos,
-                                   ctx->json->last - ctx->json->pos,
-                                   "Image", NULL, buf, sizeof(buf), &image)
-        != NGX_OK
-        || image.len == 0 || image.len == sizeof(buf))
-    {
-        return NGX_DECLINED;
-    }
-
-    image.data = ngx_pstrdup(r->pool, &image);
-    if (image.data == NULL) {
-        return NGX_ERROR;
-    }
-
-    return ngx_http_sockerless_pull_start(r, ctx, &image);
+    return NGX_OK;
 }
 
 
-void
-ngx_http_sockerless_pull_done(ngx_http_request_t *r, ngx_uint_t status,
-    ngx_str_t *message, ngx_str_t *pulled)
+/* the continuation of the stage that waited */
+
+static void
+ngx_http_sockerless_next(ngx_http_request_t *r, ngx_int_t rc)
 {
-    ngx_int_t                   rc;
     ngx_http_sockerless_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
 
-    ctx->waiter = NULL;
-    r->read_event_handler = ngx_http_block_reading;
+    if (rc == NGX_OK && !ctx->answered) {
+        ctx->stage++;
 
-    if (status) {
-        rc = ngx_http_sockerless_send_error(r, status, "%V", message);
-        ngx_http_finalize_request(r, rc);
-        return;
-    }
+        rc = ngx_http_sockerless_run(r, ctx);
 
-    if (pulled) {
-        ctx->pulled.data = ngx_pstrdup(r->pool, pulled);
-        if (ctx->pulled.data) {
-            ctx->pulled.len = pulled->len;
+        if ((rc == NGX_AGAIN || rc == NGX_DONE) && !ctx->answered) {
+            return;
         }
     }
 
-    ngx_http_upstream_init(r);
-}
-
-
-/* the first request header named in "names" (ended by a null string) */
-
-ngx_table_elt_t *
-ngx_http_sockerless_header(ngx_http_request_t *r, ngx_str_t *names)
-{
-    ngx_str_t        *name;
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                return NULL;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        for (name = names; name->len; name++) {
-            if (h[i].key.len == name->len
-                && ngx_strncasecmp(h[i].key.data, name->data, name->len)
-                   == 0)
-            {
-                return &h[i];
-            }
-        }
-    }
-}
-
-
-ngx_http_sockerless_ctx_t *
-ngx_http_sockerless_get_ctx(ngx_http_request_t *r)
-{
-    u_char                     *work, *q;
-    size_t                      len;
-    ngx_http_sockerless_ctx_t  *ctx;
-
-    /*
-     * subrequests (auth_request) share the main request's variables:
-     * they are about the main request
-     */
-
-    r = r->main;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
-
-    if (ctx && ctx->routed) {
-        return ctx;
-    }
-
-    if (ctx == NULL) {
-        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_sockerless_ctx_t));
-        if (ctx == NULL) {
-            return NULL;
-        }
-
-        ngx_http_set_ctx(r, ctx, ngx_http_sockerless_module);
-
-        ctx->route.op = NGX_SOCKERLESS_OP_NONE;
-    }
-
-    if (r->unparsed_uri.data == NULL) {
-        /* a request line nginx refused: nothing to route */
-        return ctx;
-    }
-
-    /* the path as the client sent it, without the query string */
-
-    len = r->unparsed_uri.len;
-
-    q = ngx_strlchr(r->unparsed_uri.data, r->unparsed_uri.data + len, '?');
-    if (q) {
-        len = q - r->unparsed_uri.data;
-    }
-
-    work = ngx_pnalloc(r->pool, len + 1);
-    if (work == NULL) {
-        return NULL;
-    }
-
-    if (ngx_sockerless_route(r->unparsed_uri.data, len, &r->method_name,
-                             work, &ctx->route)
-        == NGX_OK)
-    {
-        ctx->op = ngx_sockerless_op(ctx->route.op);
-    }
-
-    ctx->routed = 1;
-
-    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "sockerless route: \"%V\" op:%i canon:%ui",
-                   &ctx->route.path, ctx->route.op, ctx->route.canon);
-
-    return ctx;
+    ngx_http_finalize_request(r, rc);
 }
 
 
@@ -613,6 +331,7 @@ ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_sockerless_loc_conf_t *conf = child;
 
     ngx_hash_init_t            hash;
+    ngx_http_core_loc_conf_t  *clcf;
     ngx_http_upstream_conf_t  *hijack;
 
     ngx_conf_merge_ptr_value(conf->upstream.local,
@@ -654,6 +373,19 @@ ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->enforce == NULL) {
         conf->enforce = prev->enforce;
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (conf->enforce && clcf->handler == ngx_http_sockerless_handler
+        && clcf->satisfy == NGX_HTTP_SATISFY_ANY)
+    {
+        /* $remote_user is set from "Authorization" even when unchecked */
+
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "\"satisfy any\" in a location that enforces a "
+                           "policy: an identity such as $remote_user may "
+                           "come from credentials nginx did not check");
     }
 
     ngx_conf_merge_value(conf->auto_pull, prev->auto_pull, 1);
@@ -711,73 +443,11 @@ ngx_http_sockerless_preconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_sockerless_postconfiguration(ngx_conf_t *cf)
 {
-    ngx_http_handler_pt        *h;
-    ngx_http_core_main_conf_t  *cmcf;
-
-    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
-
-    h = ngx_array_push(&cmcf->phases[NGX_HTTP_POST_READ_PHASE].handlers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    *h = ngx_http_sockerless_redact_handler;
-
-    if (ngx_http_sockerless_host_init(cf) != NGX_OK) {
+    if (ngx_http_sockerless_request_init(cf) != NGX_OK) {
         return NGX_ERROR;
     }
 
     return ngx_http_sockerless_filter_init(cf);
-}
-
-
-/*
- * The query string of a build carries build arguments (secrets, often):
- * the request line that nginx logs with every error and in $request keeps
- * the path only.  This runs before any other phase can log.
- */
-
-static ngx_int_t
-ngx_http_sockerless_redact_handler(ngx_http_request_t *r)
-{
-    u_char                     *p, *q;
-    ngx_http_sockerless_ctx_t  *ctx;
-
-    if (r->args.len == 0
-        || ngx_strlcasestrn(r->uri.data, r->uri.data + r->uri.len,
-                            (u_char *) "/build", 5)
-           == NULL)
-    {
-        return NGX_DECLINED;
-    }
-
-    ctx = ngx_http_sockerless_get_ctx(r);
-
-    if (ctx == NULL || ctx->op == NULL
-        || ngx_strcmp(ctx->op->name.data, "ImageBuild") != 0)
-    {
-        return NGX_DECLINED;
-    }
-
-    q = ngx_strlchr(r->request_line.data,
-                    r->request_line.data + r->request_line.len, '?');
-    if (q == NULL) {
-        return NGX_DECLINED;
-    }
-
-    p = ngx_pnalloc(r->pool, r->request_line.len + sizeof("? ...") - 1);
-    if (p == NULL) {
-        return NGX_DECLINED;
-    }
-
-    r->request_line.len = ngx_sprintf(p, "%*s?... %V",
-                                      q - r->request_line.data,
-                                      r->request_line.data,
-                                      &r->http_protocol)
-                          - p;
-    r->request_line.data = p;
-
-    return NGX_DECLINED;
 }
 
 

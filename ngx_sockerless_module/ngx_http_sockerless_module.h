@@ -12,7 +12,9 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_sockerless_ops.h"
 #include "ngx_sockerless_route.h"
+#include "ngx_sockerless_judge.h"
 
 
 /*
@@ -24,16 +26,40 @@
 #define NGX_HTTP_SOCKERLESS_ERROR_TEXT_LEN  1024
 
 
-typedef struct ngx_http_sockerless_pull_s  ngx_http_sockerless_pull_t;
+/* $sockerless_decision */
+#define NGX_HTTP_SOCKERLESS_UNDECIDED    0
+#define NGX_HTTP_SOCKERLESS_ALLOW        1
+#define NGX_HTTP_SOCKERLESS_DENY         2
+#define NGX_HTTP_SOCKERLESS_ERROR        3
+
+
+typedef struct ngx_http_sockerless_ctx_s  ngx_http_sockerless_ctx_t;
+
+
+/*
+ * The continuation of a stage that waits (a body, a pull, dockerd's
+ * answer): NGX_OK goes on with the next stage, anything else ends the
+ * request with that code (a status, or NGX_ERROR).  A stage that answered
+ * the request itself (ngx_http_sockerless_send_error()) passes what that
+ * returned: the request ends with it.
+ */
+typedef void (*ngx_http_sockerless_next_pt)(ngx_http_request_t *r,
+    ngx_int_t rc);
+
+/*
+ * A stage of the request pipeline (ngx_http_sockerless_module.c): NGX_OK
+ * when done, NGX_AGAIN when it calls "next" later, NGX_DONE when it also
+ * holds the request (the body stage: nginx's body reading counts it),
+ * anything else ends the request with that code, as for "next".
+ */
+typedef ngx_int_t (*ngx_http_sockerless_stage_pt)(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
 
 
 typedef struct {
     ngx_str_t                      name;
-    u_char                        *allow;     /* by operation index */
-    u_char                        *deny;
-    ngx_flag_t                     privileged;
-    ngx_array_t                   *binds;     /* host paths, cleaned */
-    ngx_array_t                   *images;    /* patterns */
+    ngx_sockerless_rules_t         rules;
+    u_char                        *deny;      /* by operation id, parsing */
 } ngx_http_sockerless_policy_t;
 
 
@@ -41,7 +67,7 @@ typedef struct {
     ngx_queue_t                    pulls;     /* this worker's pulls */
     ngx_array_t                   *policies;
 
-    /* nginx's own "Host" handler, see ngx_http_sockerless_host.c */
+    /* nginx's own "Host" handler, see ngx_http_sockerless_request.c */
     ngx_http_header_handler_pt     process_host;
 } ngx_http_sockerless_main_conf_t;
 
@@ -75,90 +101,112 @@ typedef enum {
 } ngx_http_sockerless_body_e;
 
 
-typedef struct {
-    ngx_sockerless_route_t         route;
-    ngx_sockerless_op_t           *op;       /* NULL when no op matches */
+/* the policy's decision, for the variables and the answer */
 
+typedef struct {
+    ngx_http_sockerless_policy_t  *policy;
+    ngx_str_t                      name;      /* of the policy, or "" */
+    ngx_str_t                      reason;
+    ngx_uint_t                     status;    /* of a refusal */
+    ngx_uint_t                     decision;  /* NGX_HTTP_SOCKERLESS_* */
+    ngx_sockerless_judge_t        *judge;
+    ngx_uint_t                     ref;       /* the reference resolved */
+} ngx_http_sockerless_decision_t;
+
+
+/* dockerd's answer as the module reads it */
+
+typedef struct {
     ngx_http_status_t              status;
     ngx_http_sockerless_body_e     body;
     ngx_http_chunked_t             chunked;
+} ngx_http_sockerless_answer_t;
+
+
+/* what a module-made error names */
+
+typedef struct {
+    ngx_buf_t                     *json;      /* the JSON body to send */
+    ngx_buf_t                     *text;      /* dockerd's plain text */
+    ngx_err_t                      upstream_errno;
+    ngx_str_t                      peer;
+
+    unsigned                       raw:1;     /* a text error, to JSON */
+    unsigned                       sent:1;
+    unsigned                       request_sent:1;
+} ngx_http_sockerless_error_t;
+
+
+struct ngx_http_sockerless_ctx_s {
+    ngx_sockerless_route_t         route;
+    const ngx_sockerless_op_t     *op;       /* NULL when no op matches */
+
+    /* the pipeline: the stage that runs next */
+    ngx_uint_t                     stage;
+
+    ngx_http_sockerless_decision_t decision;
+    ngx_http_sockerless_answer_t   answer;
+    ngx_http_sockerless_error_t    error;
+
+    /* a body read whole before dockerd sees the request */
+    ngx_buf_t                     *json;
+    ngx_http_sockerless_next_pt    body_next;
 
     /* a chunked request body re-framed toward dockerd */
     ngx_chain_t                   *body_free;
     ngx_chain_t                   *body_busy;
 
-    /* hijack relay */
-    ngx_buf_t                     *raw_header;  /* dockerd's header, as is */
-    ngx_buf_t                     *from_client;
-
-    /* a body read whole before dockerd sees the request */
-    ngx_buf_t                     *json;
-    void                          *json_tree;   /* as the policy read it */
-
     /* auto-pull */
     void                          *waiter;
     ngx_str_t                      pulled;
 
-    /* the policy's decision */
-    ngx_http_sockerless_policy_t  *policy;
-    ngx_str_t                      policy_name;
-    ngx_str_t                      reason;
-    ngx_uint_t                     deny_status;
-
-    /* module-made error response */
-    ngx_buf_t                     *error;
-    ngx_buf_t                     *error_text;  /* dockerd's plain text */
-    ngx_err_t                      upstream_errno;
-    ngx_str_t                      peer;
+    /* the hijack relay */
+    ngx_buf_t                     *raw_header;  /* dockerd's header, as is */
+    ngx_buf_t                     *from_client;
 
     unsigned                       routed:1;
-    unsigned                       decided:1;
-    unsigned                       denied:1;
+    unsigned                       answered:1;    /* a module-made answer */
     unsigned                       body_header_sent:1;
     unsigned                       hijack:1;      /* relaying raw bytes */
-    unsigned                       raw_error:1;   /* text error, to JSON */
     unsigned                       client_eof:1;
     unsigned                       upstream_shut:1;
     unsigned                       upstream_write_error:1;
-    unsigned                       error_sent:1;
-    unsigned                       request_sent:1;
-} ngx_http_sockerless_ctx_t;
+};
 
 
-/* ngx_http_sockerless_module.c */
+/* ngx_http_sockerless_request.c */
 ngx_http_sockerless_ctx_t *ngx_http_sockerless_get_ctx(ngx_http_request_t *r);
 ngx_table_elt_t *ngx_http_sockerless_header(ngx_http_request_t *r,
     ngx_str_t *names);
-void ngx_http_sockerless_body_ready(ngx_http_request_t *r);
-void ngx_http_sockerless_pull_done(ngx_http_request_t *r, ngx_uint_t status,
-    ngx_str_t *message, ngx_str_t *pulled);
-
-/* ngx_http_sockerless_body.c */
-void ngx_http_sockerless_body_start(ngx_http_request_t *r);
-ngx_int_t ngx_http_sockerless_body_replace(ngx_http_request_t *r,
-    ngx_http_sockerless_ctx_t *ctx);
+ngx_int_t ngx_http_sockerless_guard(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
+ngx_int_t ngx_http_sockerless_request_init(ngx_conf_t *cf);
 
 /* ngx_http_sockerless_policy.c */
 char *ngx_http_sockerless_policy_block(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-ngx_int_t ngx_http_sockerless_policy_request(ngx_http_request_t *r,
-    ngx_http_sockerless_ctx_t *ctx);
+ngx_int_t ngx_http_sockerless_policy_line(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
 ngx_int_t ngx_http_sockerless_policy_body(ngx_http_request_t *r,
-    ngx_http_sockerless_ctx_t *ctx);
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
+ngx_int_t ngx_http_sockerless_policy_verdict(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_int_t rc);
+
+/* ngx_http_sockerless_resolve.c */
+ngx_int_t ngx_http_sockerless_resolve(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
+
+/* ngx_http_sockerless_body.c */
+ngx_int_t ngx_http_sockerless_body(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
 
 /* ngx_http_sockerless_pull.c */
-ngx_int_t ngx_http_sockerless_pull_start(ngx_http_request_t *r,
-    ngx_http_sockerless_ctx_t *ctx, ngx_str_t *image);
+ngx_int_t ngx_http_sockerless_pull(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
 
 /* ngx_http_sockerless_upstream.c */
-ngx_int_t ngx_http_sockerless_create_request(ngx_http_request_t *r);
-ngx_int_t ngx_http_sockerless_reinit_request(ngx_http_request_t *r);
-ngx_int_t ngx_http_sockerless_process_status_line(ngx_http_request_t *r);
-void ngx_http_sockerless_abort_request(ngx_http_request_t *r);
-void ngx_http_sockerless_finalize_request(ngx_http_request_t *r,
-    ngx_int_t rc);
-ngx_int_t ngx_http_sockerless_input_filter_init(void *data);
-ngx_int_t ngx_http_sockerless_input_filter(void *data, ssize_t bytes);
+ngx_int_t ngx_http_sockerless_forward(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
 
 /* ngx_http_sockerless_hijack.c */
 ngx_int_t ngx_http_sockerless_hijack_response(ngx_http_request_t *r,
@@ -168,13 +216,10 @@ ngx_int_t ngx_http_sockerless_hijack_send_header(ngx_http_request_t *r,
 ngx_int_t ngx_http_sockerless_hijack_start(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
 
-/* ngx_http_sockerless_error.c */
+/* ngx_http_sockerless_filter.c */
 ngx_int_t ngx_http_sockerless_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *fmt, ...);
 ngx_int_t ngx_http_sockerless_filter_init(ngx_conf_t *cf);
-
-/* ngx_http_sockerless_host.c */
-ngx_int_t ngx_http_sockerless_host_init(ngx_conf_t *cf);
 
 /* ngx_http_sockerless_variables.c */
 ngx_int_t ngx_http_sockerless_add_variables(ngx_conf_t *cf);

@@ -7,11 +7,10 @@
 /*
  * Auto-pull on container create.
  *
- * A pull is a small non-blocking HTTP client of the module's own, on a
- * connection to dockerd of its own: "GET /images/{ref}/json", then, when
+ * A pull asks dockerd through the module's client
+ * (ngx_http_sockerless_client.c): "GET /images/{ref}/json", then, when
  * dockerd has no such image, "POST /images/create?fromImage=&tag=" whose
- * progress stream is read line by line for errors.  Requests are HTTP/1.0,
- * so that dockerd ends each response by closing the connection.
+ * progress stream is read line by line for errors.
  *
  * Creates that wait for the same image (with the same platform and
  * credentials) in one worker wait for one pull.  A pull outlives the
@@ -24,18 +23,21 @@
 #include <ngx_http.h>
 
 #include "ngx_http_sockerless_module.h"
+#include "ngx_http_sockerless_client.h"
 #include "ngx_sockerless_image.h"
 #include "ngx_sockerless_json.h"
+#include "ngx_sockerless_query.h"
 
 
 #define NGX_HTTP_SOCKERLESS_PULL_BUFFER   65536
 #define NGX_HTTP_SOCKERLESS_PULL_MESSAGE  1024
+#define NGX_HTTP_SOCKERLESS_PULL_IMAGE    1024
 
 #define NGX_HTTP_SOCKERLESS_PULL_INSPECT  0
 #define NGX_HTTP_SOCKERLESS_PULL_CREATE   1
 
 
-struct ngx_http_sockerless_pull_s {
+typedef struct {
     ngx_queue_t                    queue;     /* in the worker's pulls */
     ngx_queue_t                    waiters;
 
@@ -48,36 +50,33 @@ struct ngx_http_sockerless_pull_s {
     ngx_str_t                      platform;  /* as in the create's query */
     ngx_str_t                      auth;      /* X-Registry-Auth */
 
-    ngx_addr_t                     addr;      /* dockerd */
-    ngx_peer_connection_t          peer;
-
-    ngx_buf_t                     *out;
-    ngx_buf_t                     *in;
+    ngx_http_sockerless_client_t  *client;
 
     ngx_event_t                    begin;     /* the first step */
 
-    ngx_msec_t                     timeout;
     ngx_msec_t                     start;
 
     ngx_uint_t                     step;
-    ngx_uint_t                     status;    /* of the step's response */
 
     ngx_uint_t                     error;     /* status of the outcome */
     ngx_str_t                      message;
 
-    unsigned                       header:1;
     unsigned                       pulled:1;
     unsigned                       skip_line:1;
-};
+} ngx_http_sockerless_pull_t;
 
 
 typedef struct {
     ngx_queue_t                    queue;
     ngx_http_request_t            *request;
     ngx_http_sockerless_pull_t    *pull;
+    ngx_http_sockerless_next_pt    next;
 } ngx_http_sockerless_waiter_t;
 
 
+static ngx_int_t ngx_http_sockerless_pull_start(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_str_t *image,
+    ngx_http_sockerless_next_pt next);
 static ngx_http_sockerless_pull_t *ngx_http_sockerless_pull_create(
     ngx_http_request_t *r, ngx_str_t *image, ngx_str_t *name, ngx_str_t *tag,
     ngx_str_t *platform, ngx_str_t *auth);
@@ -87,22 +86,22 @@ static ngx_http_sockerless_pull_t *ngx_http_sockerless_pull_find(
 static void ngx_http_sockerless_pull_begin(ngx_event_t *ev);
 static ngx_int_t ngx_http_sockerless_pull_step(ngx_http_sockerless_pull_t *p,
     ngx_uint_t step);
-static void ngx_http_sockerless_pull_write_handler(ngx_event_t *wev);
-static void ngx_http_sockerless_pull_read_handler(ngx_event_t *rev);
-static ngx_int_t ngx_http_sockerless_pull_header(
-    ngx_http_sockerless_pull_t *p);
+static ngx_int_t ngx_http_sockerless_pull_handler(
+    ngx_http_sockerless_client_t *c, ngx_int_t rc);
 static ngx_int_t ngx_http_sockerless_pull_progress(
     ngx_http_sockerless_pull_t *p, ngx_uint_t eof);
-static ngx_int_t ngx_http_sockerless_pull_response(
-    ngx_http_sockerless_pull_t *p, ngx_uint_t eof);
+static void ngx_http_sockerless_pull_response(ngx_http_sockerless_pull_t *p);
 static void ngx_http_sockerless_pull_failed(ngx_http_sockerless_pull_t *p,
     ngx_uint_t status, const char *fmt, ...);
 static void ngx_http_sockerless_pull_finish(ngx_http_sockerless_pull_t *p);
+static void ngx_http_sockerless_pull_done(ngx_http_sockerless_waiter_t *w,
+    ngx_uint_t status, ngx_str_t *message, ngx_str_t *pulled);
 static void ngx_http_sockerless_pull_close(ngx_http_sockerless_pull_t *p);
 static void ngx_http_sockerless_pull_cleanup(void *data);
 static void ngx_http_sockerless_pull_check_client(ngx_http_request_t *r);
 static ngx_uint_t ngx_http_sockerless_pull_error_status(ngx_str_t *msg);
 static ngx_int_t ngx_http_sockerless_str_eq(ngx_str_t *a, ngx_str_t *b);
+static void *ngx_http_sockerless_pull_alloc(void *data, size_t size);
 
 
 static ngx_str_t  ngx_http_sockerless_auth_header[] = {
@@ -111,10 +110,74 @@ static ngx_str_t  ngx_http_sockerless_auth_header[] = {
 };
 
 
+/* dockerd's words for a pull that failed, and the status each means */
+
+typedef struct {
+    const char                    *text;
+    ngx_uint_t                     status;
+} ngx_http_sockerless_pull_word_t;
+
+
+static ngx_http_sockerless_pull_word_t  ngx_http_sockerless_pull_words[] = {
+    { "not found", NGX_HTTP_NOT_FOUND },
+    { "manifest unknown", NGX_HTTP_NOT_FOUND },
+    { "does not exist", NGX_HTTP_NOT_FOUND },
+    { "unauthorized", NGX_HTTP_UNAUTHORIZED },
+    { "no basic auth credentials", NGX_HTTP_UNAUTHORIZED },
+    { "authentication required", NGX_HTTP_UNAUTHORIZED },
+    { "denied", NGX_HTTP_FORBIDDEN },
+    { "forbidden", NGX_HTTP_FORBIDDEN },
+    { NULL, 0 }
+};
+
+
+/*
+ * The stage: a create whose image dockerd does not have waits for its
+ * pull.  "Image" is read as dockerd's decoder reads it (a body the
+ * policy read strictly reads the same).
+ */
+
 ngx_int_t
-ngx_http_sockerless_pull_start(ngx_http_request_t *r,
-    ngx_http_sockerless_ctx_t *ctx, ngx_str_t *image)
+ngx_http_sockerless_pull(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next)
 {
+    ngx_str_t                        image;
+    ngx_http_sockerless_loc_conf_t  *slcf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
+
+    if (ctx->op == NULL || !(ctx->op->flags & NGX_SOCKERLESS_OP_PULL)
+        || !slcf->auto_pull
+        || ctx->json == NULL || ctx->json->last == ctx->json->pos)
+    {
+        return NGX_OK;
+    }
+
+    image.data = ngx_pnalloc(r->pool, NGX_HTTP_SOCKERLESS_PULL_IMAGE);
+    if (image.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_sockerless_json_string(ctx->json->pos,
+                                   ctx->json->last - ctx->json->pos,
+                                   "Image", NULL, image.data,
+                                   NGX_HTTP_SOCKERLESS_PULL_IMAGE, &image)
+        != NGX_OK
+        || image.len == 0 || image.len == NGX_HTTP_SOCKERLESS_PULL_IMAGE)
+    {
+        return NGX_OK;
+    }
+
+    return ngx_http_sockerless_pull_start(r, ctx, &image, next);
+}
+
+
+static ngx_int_t
+ngx_http_sockerless_pull_start(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_str_t *image,
+    ngx_http_sockerless_next_pt next)
+{
+    ngx_int_t                         rc;
     ngx_str_t                         name, tag, platform, auth;
     ngx_table_elt_t                  *h;
     ngx_http_cleanup_t               *cln;
@@ -125,10 +188,22 @@ ngx_http_sockerless_pull_start(ngx_http_request_t *r,
     if (ngx_sockerless_image_split(image->data, image->len, &name, &tag)
         != NGX_OK)
     {
-        return NGX_DECLINED;
+        return NGX_OK;
     }
 
-    if (ngx_http_arg(r, (u_char *) "platform", 8, &platform) != NGX_OK) {
+    /* the platform as dockerd's create reads it: the same one is pulled */
+
+    rc = ngx_sockerless_query_get(&r->args, "platform", &platform,
+                                  ngx_http_sockerless_pull_alloc, r->pool);
+
+    if (rc == NGX_ERROR && platform.data == NULL
+        && ngx_sockerless_query_valid(&r->args) == NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc != NGX_OK) {
+        /* no platform, or a query dockerd refuses: it will say so */
         ngx_str_null(&platform);
     }
 
@@ -143,12 +218,12 @@ ngx_http_sockerless_pull_start(ngx_http_request_t *r,
 
     w = ngx_pcalloc(r->pool, sizeof(ngx_http_sockerless_waiter_t));
     if (w == NULL) {
-        return NGX_ERROR;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     cln = ngx_http_cleanup_add(r, 0);
     if (cln == NULL) {
-        return NGX_ERROR;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     smcf = ngx_http_get_module_main_conf(r, ngx_http_sockerless_module);
@@ -159,7 +234,7 @@ ngx_http_sockerless_pull_start(ngx_http_request_t *r,
         p = ngx_http_sockerless_pull_create(r, image, &name, &tag, &platform,
                                             &auth);
         if (p == NULL) {
-            return NGX_ERROR;
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
         ngx_queue_insert_tail(&smcf->pulls, &p->queue);
@@ -176,6 +251,7 @@ ngx_http_sockerless_pull_start(ngx_http_request_t *r,
 
     w->request = r;
     w->pull = p;
+    w->next = next;
     ngx_queue_insert_tail(&p->waiters, &w->queue);
 
     cln->handler = ngx_http_sockerless_pull_cleanup;
@@ -192,7 +268,7 @@ ngx_http_sockerless_pull_start(ngx_http_request_t *r,
 
     ngx_post_event(r->connection->read, &ngx_posted_events);
 
-    return NGX_OK;
+    return NGX_AGAIN;
 }
 
 
@@ -228,22 +304,13 @@ ngx_http_sockerless_pull_create(ngx_http_request_t *r, ngx_str_t *image,
 {
     u_char                          *d;
     ngx_pool_t                      *pool;
-    ngx_http_upstream_server_t      *us;
-    ngx_http_upstream_srv_conf_t    *uscf;
+    ngx_addr_t                       addr;
     ngx_http_sockerless_pull_t      *p;
     ngx_http_sockerless_loc_conf_t  *slcf;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
-    uscf = slcf->upstream.upstream;
-
-    if (uscf == NULL || uscf->servers == NULL || uscf->servers->nelts == 0) {
-        return NULL;
-    }
-
-    us = uscf->servers->elts;
-
-    if (us[0].naddrs == 0) {
+    if (ngx_http_sockerless_client_addr(r, &addr) != NGX_OK) {
         return NULL;
     }
 
@@ -254,15 +321,22 @@ ngx_http_sockerless_pull_create(ngx_http_request_t *r, ngx_str_t *image,
 
     p = ngx_pcalloc(pool, sizeof(ngx_http_sockerless_pull_t));
     if (p == NULL) {
-        ngx_destroy_pool(pool);
-        return NULL;
+        goto failed;
     }
 
     p->pool = pool;
     p->log = ngx_cycle->log;
-    p->addr = us[0].addrs[0];
-    p->timeout = slcf->pull_timeout;
     p->start = ngx_current_msec;
+
+    p->client = ngx_http_sockerless_client_create(pool, p->log, &addr,
+                                               NGX_HTTP_SOCKERLESS_PULL_BUFFER,
+                                               slcf->pull_timeout);
+    if (p->client == NULL) {
+        goto failed;
+    }
+
+    p->client->handler = ngx_http_sockerless_pull_handler;
+    p->client->data = p;
 
     ngx_queue_init(&p->waiters);
 
@@ -274,8 +348,7 @@ ngx_http_sockerless_pull_create(ngx_http_request_t *r, ngx_str_t *image,
 
     d = ngx_pnalloc(pool, image->len + platform->len + auth->len + 1);
     if (d == NULL) {
-        ngx_destroy_pool(pool);
-        return NULL;
+        goto failed;
     }
 
     p->image.data = d;
@@ -301,13 +374,13 @@ ngx_http_sockerless_pull_create(ngx_http_request_t *r, ngx_str_t *image,
     p->auth.len = auth->len;
     ngx_memcpy(d, auth->data, auth->len);
 
-    p->in = ngx_create_temp_buf(pool, NGX_HTTP_SOCKERLESS_PULL_BUFFER);
-    if (p->in == NULL) {
-        ngx_destroy_pool(pool);
-        return NULL;
-    }
-
     return p;
+
+failed:
+
+    ngx_destroy_pool(pool);
+
+    return NULL;
 }
 
 
@@ -316,338 +389,174 @@ ngx_http_sockerless_pull_begin(ngx_event_t *ev)
 {
     ngx_http_sockerless_pull_t  *p = ev->data;
 
-    if (ngx_http_sockerless_pull_step(p, NGX_HTTP_SOCKERLESS_PULL_INSPECT)
-        == NGX_ERROR)
-    {
-        ngx_http_sockerless_pull_failed(p, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                        "cannot start the pull of \"%V\"",
-                                        &p->image);
-    }
+    (void) ngx_http_sockerless_pull_step(p, NGX_HTTP_SOCKERLESS_PULL_INSPECT);
 }
 
+
+/* a step's request; a failure ends the pull (and may free it) */
 
 static ngx_int_t
 ngx_http_sockerless_pull_step(ngx_http_sockerless_pull_t *p, ngx_uint_t step)
 {
-    size_t             len;
-    u_char             text[256];
-    ngx_err_t          err;
-    uintptr_t          escape;
-    ngx_int_t          rc;
-    ngx_buf_t         *b;
-    ngx_connection_t  *c;
-
-    ngx_http_sockerless_pull_close(p);
+    size_t      len;
+    u_char     *d;
+    uintptr_t   escape;
+    ngx_str_t   target, headers;
 
     p->step = step;
-    p->header = 0;
-    p->status = 0;
-    p->in->pos = p->in->start;
-    p->in->last = p->in->start;
+    p->skip_line = 0;
 
     if (step == NGX_HTTP_SOCKERLESS_PULL_INSPECT) {
         escape = 2 * ngx_escape_uri(NULL, p->image.data, p->image.len,
                                     NGX_ESCAPE_URI);
 
-        len = sizeof("GET /images//json HTTP/1.0" CRLF
-                     "Host: docker" CRLF CRLF) - 1
-              + p->image.len + escape;
+        len = sizeof("/images//json") - 1 + p->image.len + escape;
 
     } else {
         escape = 2 * ngx_escape_uri(NULL, p->name.data, p->name.len,
                                     NGX_ESCAPE_ARGS)
                  + 2 * ngx_escape_uri(NULL, p->tag.data, p->tag.len,
-                                      NGX_ESCAPE_ARGS);
+                                      NGX_ESCAPE_ARGS)
+                 + 2 * ngx_escape_uri(NULL, p->platform.data,
+                                      p->platform.len,
+                                      NGX_ESCAPE_URI_COMPONENT);
 
-        len = sizeof("POST /images/create?fromImage=&tag=&platform="
-                     " HTTP/1.0" CRLF "Host: docker" CRLF
-                     "X-Registry-Auth: " CRLF
-                     "Content-Length: 0" CRLF CRLF) - 1
-              + p->name.len + p->tag.len + escape
-              + p->platform.len + p->auth.len;
+        len = sizeof("/images/create?fromImage=&tag=&platform=") - 1
+              + p->name.len + p->tag.len + p->platform.len + escape;
     }
 
-    b = ngx_create_temp_buf(p->pool, len);
-    if (b == NULL) {
+    target.data = ngx_pnalloc(p->pool, len);
+    headers.data = ngx_pnalloc(p->pool, sizeof("X-Registry-Auth: " CRLF
+                                               "Content-Length: 0" CRLF) - 1
+                                        + p->auth.len);
+
+    if (target.data == NULL || headers.data == NULL) {
+        ngx_http_sockerless_pull_failed(p, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                        "cannot start the pull of \"%V\"",
+                                        &p->image);
         return NGX_ERROR;
     }
 
+    d = target.data;
+    headers.len = 0;
+
     if (step == NGX_HTTP_SOCKERLESS_PULL_INSPECT) {
-        b->last = ngx_cpymem(b->last, "GET /images/", 12);
-        b->last = (u_char *) ngx_escape_uri(b->last, p->image.data,
-                                            p->image.len, NGX_ESCAPE_URI);
-        b->last = ngx_cpymem(b->last, "/json HTTP/1.0" CRLF,
-                             sizeof("/json HTTP/1.0" CRLF) - 1);
+        d = ngx_cpymem(d, "/images/", 8);
+        d = (u_char *) ngx_escape_uri(d, p->image.data, p->image.len,
+                                      NGX_ESCAPE_URI);
+        d = ngx_cpymem(d, "/json", 5);
 
     } else {
-        b->last = ngx_cpymem(b->last, "POST /images/create?fromImage=",
-                             sizeof("POST /images/create?fromImage=") - 1);
-        b->last = (u_char *) ngx_escape_uri(b->last, p->name.data,
-                                            p->name.len, NGX_ESCAPE_ARGS);
-        b->last = ngx_cpymem(b->last, "&tag=", 5);
-        b->last = (u_char *) ngx_escape_uri(b->last, p->tag.data,
-                                            p->tag.len, NGX_ESCAPE_ARGS);
+        d = ngx_cpymem(d, "/images/create?fromImage=",
+                       sizeof("/images/create?fromImage=") - 1);
+        d = (u_char *) ngx_escape_uri(d, p->name.data, p->name.len,
+                                      NGX_ESCAPE_ARGS);
+        d = ngx_cpymem(d, "&tag=", 5);
+        d = (u_char *) ngx_escape_uri(d, p->tag.data, p->tag.len,
+                                      NGX_ESCAPE_ARGS);
 
         if (p->platform.len) {
-            b->last = ngx_sprintf(b->last, "&platform=%V", &p->platform);
+            d = ngx_cpymem(d, "&platform=", 10);
+            d = (u_char *) ngx_escape_uri(d, p->platform.data,
+                                          p->platform.len,
+                                          NGX_ESCAPE_URI_COMPONENT);
         }
 
-        b->last = ngx_cpymem(b->last, " HTTP/1.0" CRLF,
-                             sizeof(" HTTP/1.0" CRLF) - 1);
-
-        if (p->auth.len) {
-            b->last = ngx_sprintf(b->last, "X-Registry-Auth: %V" CRLF,
-                                  &p->auth);
-        }
-
-        b->last = ngx_cpymem(b->last, "Content-Length: 0" CRLF,
-                             sizeof("Content-Length: 0" CRLF) - 1);
+        headers.len = ngx_sprintf(headers.data, "%s%V%s"
+                                  "Content-Length: 0" CRLF,
+                                  p->auth.len ? "X-Registry-Auth: " : "",
+                                  &p->auth, p->auth.len ? CRLF : "")
+                      - headers.data;
     }
 
-    b->last = ngx_cpymem(b->last, "Host: docker" CRLF CRLF,
-                         sizeof("Host: docker" CRLF CRLF) - 1);
+    target.len = d - target.data;
 
-    p->out = b;
-
-    ngx_memzero(&p->peer, sizeof(ngx_peer_connection_t));
-
-    p->peer.sockaddr = p->addr.sockaddr;
-    p->peer.socklen = p->addr.socklen;
-    p->peer.name = &p->addr.name;
-    p->peer.get = ngx_event_get_peer;
-    p->peer.log = p->log;
-    p->peer.log_error = NGX_ERROR_ERR;
-
-    rc = ngx_event_connect_peer(&p->peer);
-
-    if (rc == NGX_ERROR || rc == NGX_BUSY || rc == NGX_DECLINED) {
-        err = ngx_socket_errno;
-
-        *ngx_strerror(err, text, sizeof(text) - 1) = '\0';
-
+    if (ngx_http_sockerless_client_request(p->client,
+                                           step ? "POST" : "GET",
+                                           &target, &headers)
+        != NGX_OK)
+    {
         ngx_http_sockerless_pull_failed(p, NGX_HTTP_BAD_GATEWAY,
-                                        "Cannot connect to the Docker daemon "
-                                        "at %V to pull \"%V\": %s",
-                                        &p->addr.name, &p->image,
-                                        err ? (char *) text : "failed");
-        return NGX_DONE;
-    }
-
-    c = p->peer.connection;
-
-    c->data = p;
-    c->log = p->log;
-    c->read->log = p->log;
-    c->write->log = p->log;
-    c->read->handler = ngx_http_sockerless_pull_read_handler;
-    c->write->handler = ngx_http_sockerless_pull_write_handler;
-
-    ngx_add_timer(c->read, p->timeout);
-
-    if (rc == NGX_OK) {
-        ngx_post_event(c->write, &ngx_posted_events);
+                                        "%V to pull \"%V\"",
+                                        &p->client->message, &p->image);
+        return NGX_ERROR;
     }
 
     return NGX_OK;
 }
 
 
-static void
-ngx_http_sockerless_pull_write_handler(ngx_event_t *wev)
+static ngx_int_t
+ngx_http_sockerless_pull_handler(ngx_http_sockerless_client_t *c,
+    ngx_int_t rc)
 {
-    ssize_t                      n;
-    ngx_connection_t            *c;
-    ngx_http_sockerless_pull_t  *p;
+    ngx_http_sockerless_pull_t  *p = c->data;
 
-    c = wev->data;
-    p = c->data;
-
-    while (p->out->pos < p->out->last) {
-        n = c->send(c, p->out->pos, p->out->last - p->out->pos);
-
-        if (n == NGX_AGAIN) {
-            if (ngx_handle_write_event(wev, 0) != NGX_OK) {
-                break;
-            }
-
-            return;
-        }
-
-        if (n == NGX_ERROR) {
-            ngx_http_sockerless_pull_failed(p, NGX_HTTP_BAD_GATEWAY,
-                                            "the Docker daemon at %V closed "
-                                            "the connection while pulling "
-                                            "\"%V\"", &p->addr.name,
-                                            &p->image);
-            return;
-        }
-
-        p->out->pos += n;
-    }
-}
-
-
-static void
-ngx_http_sockerless_pull_read_handler(ngx_event_t *rev)
-{
-    ssize_t                      n;
-    ngx_int_t                    rc;
-    ngx_buf_t                   *b;
-    ngx_uint_t                   eof;
-    ngx_connection_t            *c;
-    ngx_http_sockerless_pull_t  *p;
-
-    c = rev->data;
-    p = c->data;
-    b = p->in;
-
-    if (rev->timedout) {
+    if (rc == NGX_HTTP_GATEWAY_TIME_OUT) {
         ngx_http_sockerless_pull_failed(p, NGX_HTTP_GATEWAY_TIME_OUT,
                                         "the pull of \"%V\" made no progress "
                                         "for %M ms (sockerless_pull_timeout)",
-                                        &p->image, p->timeout);
-        return;
+                                        &p->image, c->timeout);
+        return NGX_DONE;
     }
 
-    for ( ;; ) {
-        eof = 0;
-
-        if (b->last == b->end) {
-            /* a full buffer: a line or a response too long to read */
-            p->skip_line = 1;
-            b->pos = b->start;
-            b->last = b->start;
-        }
-
-        n = c->recv(c, b->last, b->end - b->last);
-
-        if (n == NGX_AGAIN) {
-            break;
-        }
-
-        if (n == 0 || n == NGX_ERROR) {
-            eof = 1;
-
-        } else {
-            b->last += n;
-            ngx_add_timer(rev, p->timeout);
-        }
-
-        if (!p->header) {
-            rc = ngx_http_sockerless_pull_header(p);
-
-            if (rc == NGX_AGAIN && !eof) {
-                continue;
-            }
-
-            if (rc != NGX_OK) {
-                ngx_http_sockerless_pull_failed(p, NGX_HTTP_BAD_GATEWAY,
-                                                "the Docker daemon at %V sent "
-                                                "no valid response while "
-                                                "pulling \"%V\"",
-                                                &p->addr.name, &p->image);
-                return;
-            }
-        }
-
-        rc = ngx_http_sockerless_pull_response(p, eof);
-
-        if (rc != NGX_AGAIN || eof) {
-            return;
-        }
+    if (rc == NGX_ERROR) {
+        ngx_http_sockerless_pull_failed(p, NGX_HTTP_BAD_GATEWAY,
+                                        "%V while pulling \"%V\"",
+                                        &c->message, &p->image);
+        return NGX_DONE;
     }
 
-    if (ngx_handle_read_event(rev, 0) != NGX_OK) {
-        ngx_http_sockerless_pull_failed(p, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                        "cannot wait for the Docker daemon");
+    if (c->truncated) {
+        /* a full buffer: a line or a response too long to read */
+        p->skip_line = 1;
+        c->truncated = 0;
     }
-}
-
-
-static ngx_int_t
-ngx_http_sockerless_pull_header(ngx_http_sockerless_pull_t *p)
-{
-    u_char     *end, *s;
-    ngx_buf_t  *b;
-    ngx_int_t   status;
-
-    b = p->in;
-
-    end = ngx_strlcasestrn(b->pos, b->last, (u_char *) CRLF CRLF, 4 - 1);
-
-    if (end == NULL) {
-        return NGX_AGAIN;
-    }
-
-    /* "HTTP/1.x NNN ..." */
-
-    s = b->pos;
-
-    if (end - s < 12 || ngx_strncmp(s, "HTTP/1.", 7) != 0 || s[8] != ' ') {
-        return NGX_ERROR;
-    }
-
-    status = ngx_atoi(s + 9, 3);
-
-    if (status == NGX_ERROR) {
-        return NGX_ERROR;
-    }
-
-    p->status = status;
-    p->header = 1;
-
-    b->pos = end + 4;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_sockerless_pull_response(ngx_http_sockerless_pull_t *p,
-    ngx_uint_t eof)
-{
-    ngx_int_t  rc;
 
     if (p->step == NGX_HTTP_SOCKERLESS_PULL_INSPECT) {
 
-        if (p->status == NGX_HTTP_NOT_FOUND) {
+        if (c->status == NGX_HTTP_NOT_FOUND) {
             ngx_log_error(NGX_LOG_INFO, p->log, 0,
                           "sockerless auto-pull: pulling \"%V\"", &p->image);
 
             p->pulled = 1;
 
-            rc = ngx_http_sockerless_pull_step(p,
+            (void) ngx_http_sockerless_pull_step(p,
                                              NGX_HTTP_SOCKERLESS_PULL_CREATE);
-            if (rc == NGX_ERROR) {
-                ngx_http_sockerless_pull_failed(p,
-                                             NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                             "cannot start the pull of "
-                                             "\"%V\"", &p->image);
-            }
-
             return NGX_DONE;
         }
 
         /* the image is there, or dockerd will say what is wrong */
 
         ngx_http_sockerless_pull_finish(p);
-
         return NGX_DONE;
     }
 
-    if (p->status == NGX_HTTP_OK) {
-        return ngx_http_sockerless_pull_progress(p, eof);
+    if (c->status == NGX_HTTP_OK) {
+        return ngx_http_sockerless_pull_progress(p, rc == NGX_OK);
     }
 
     /* dockerd refused the pull before it began: {"message": "..."} */
 
-    if (!eof) {
-        return NGX_AGAIN;
+    if (rc == NGX_OK) {
+        ngx_http_sockerless_pull_response(p);
+        return NGX_DONE;
     }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_sockerless_pull_response(ngx_http_sockerless_pull_t *p)
+{
+    ngx_buf_t  *b;
+
+    b = p->client->in;
 
     p->message.data = ngx_pnalloc(p->pool, NGX_HTTP_SOCKERLESS_PULL_MESSAGE);
     if (p->message.data == NULL
-        || ngx_sockerless_json_string(p->in->pos, p->in->last - p->in->pos,
+        || ngx_sockerless_json_string(b->pos, b->last - b->pos,
                                       "message", NULL, p->message.data,
                                       NGX_HTTP_SOCKERLESS_PULL_MESSAGE,
                                       &p->message)
@@ -658,19 +567,17 @@ ngx_http_sockerless_pull_response(ngx_http_sockerless_pull_t *p,
 
     /* dockerd 20.10 answers 500 for registry errors too: the text says */
 
-    if (p->status == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+    if (p->client->status == NGX_HTTP_INTERNAL_SERVER_ERROR) {
         p->error = ngx_http_sockerless_pull_error_status(&p->message);
 
-    } else if (p->status >= NGX_HTTP_BAD_REQUEST) {
-        p->error = p->status;
+    } else if (p->client->status >= NGX_HTTP_BAD_REQUEST) {
+        p->error = p->client->status;
 
     } else {
         p->error = NGX_HTTP_BAD_GATEWAY;
     }
 
     ngx_http_sockerless_pull_finish(p);
-
-    return NGX_DONE;
 }
 
 
@@ -683,7 +590,7 @@ ngx_http_sockerless_pull_progress(ngx_http_sockerless_pull_t *p,
     ngx_str_t   msg;
     u_char      buf[NGX_HTTP_SOCKERLESS_PULL_MESSAGE];
 
-    b = p->in;
+    b = p->client->in;
 
     for ( ;; ) {
         nl = ngx_strlchr(b->pos, b->last, LF);
@@ -734,15 +641,9 @@ ngx_http_sockerless_pull_progress(ngx_http_sockerless_pull_t *p,
         }
     }
 
-    /* keep a partial line at the start of the buffer */
-
-    if (b->pos != b->start) {
-        b->last = ngx_movemem(b->start, b->pos, b->last - b->pos);
-        b->pos = b->start;
-    }
-
     if (!eof) {
-        return NGX_AGAIN;
+        /* a partial line stays: the client keeps it at the buffer's start */
+        return NGX_OK;
     }
 
     /* the stream ended with no error: the image is there */
@@ -756,29 +657,13 @@ ngx_http_sockerless_pull_progress(ngx_http_sockerless_pull_t *p,
 static ngx_uint_t
 ngx_http_sockerless_pull_error_status(ngx_str_t *msg)
 {
-    static const struct {
-        const char  *text;
-        ngx_uint_t   status;
-    } words[] = {
-        { "not found", NGX_HTTP_NOT_FOUND },
-        { "manifest unknown", NGX_HTTP_NOT_FOUND },
-        { "does not exist", NGX_HTTP_NOT_FOUND },
-        { "unauthorized", NGX_HTTP_UNAUTHORIZED },
-        { "no basic auth credentials", NGX_HTTP_UNAUTHORIZED },
-        { "authentication required", NGX_HTTP_UNAUTHORIZED },
-        { "denied", NGX_HTTP_FORBIDDEN },
-        { "forbidden", NGX_HTTP_FORBIDDEN },
-        { NULL, 0 }
-    };
+    ngx_http_sockerless_pull_word_t  *w;
 
-    ngx_uint_t  i;
-
-    for (i = 0; words[i].text; i++) {
+    for (w = ngx_http_sockerless_pull_words; w->text; w++) {
         if (ngx_strlcasestrn(msg->data, msg->data + msg->len,
-                             (u_char *) words[i].text,
-                             ngx_strlen(words[i].text) - 1))
+                             (u_char *) w->text, ngx_strlen(w->text) - 1))
         {
-            return words[i].status;
+            return w->status;
         }
     }
 
@@ -820,7 +705,6 @@ ngx_http_sockerless_pull_finish(ngx_http_sockerless_pull_t *p)
 {
     ngx_queue_t                   *q;
     ngx_connection_t              *c;
-    ngx_http_request_t            *r;
     ngx_http_sockerless_waiter_t  *w;
 
     ngx_queue_remove(&p->queue);
@@ -872,10 +756,9 @@ ngx_http_sockerless_pull_finish(ngx_http_sockerless_pull_t *p)
         w = ngx_queue_data(q, ngx_http_sockerless_waiter_t, queue);
         w->pull = NULL;
 
-        r = w->request;
-        c = r->connection;
+        c = w->request->connection;
 
-        ngx_http_sockerless_pull_done(r, p->error, &p->message,
+        ngx_http_sockerless_pull_done(w, p->error, &p->message,
                                       p->pulled ? &p->image : NULL);
 
         ngx_http_run_posted_requests(c);
@@ -886,16 +769,44 @@ ngx_http_sockerless_pull_finish(ngx_http_sockerless_pull_t *p)
 
 
 static void
+ngx_http_sockerless_pull_done(ngx_http_sockerless_waiter_t *w,
+    ngx_uint_t status, ngx_str_t *message, ngx_str_t *pulled)
+{
+    ngx_int_t                   rc;
+    ngx_http_request_t         *r;
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    r = w->request;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+
+    ctx->waiter = NULL;
+    r->read_event_handler = ngx_http_block_reading;
+
+    if (status) {
+        rc = ngx_http_sockerless_send_error(r, status, "%V", message);
+        w->next(r, rc);
+        return;
+    }
+
+    if (pulled) {
+        ctx->pulled.data = ngx_pstrdup(r->pool, pulled);
+        if (ctx->pulled.data) {
+            ctx->pulled.len = pulled->len;
+        }
+    }
+
+    w->next(r, NGX_OK);
+}
+
+
+static void
 ngx_http_sockerless_pull_close(ngx_http_sockerless_pull_t *p)
 {
     if (p->begin.posted) {
         ngx_delete_posted_event(&p->begin);
     }
 
-    if (p->peer.connection) {
-        ngx_close_connection(p->peer.connection);
-        p->peer.connection = NULL;
-    }
+    ngx_http_sockerless_client_close(p->client);
 }
 
 
@@ -966,4 +877,11 @@ static ngx_int_t
 ngx_http_sockerless_str_eq(ngx_str_t *a, ngx_str_t *b)
 {
     return a->len == b->len && ngx_memcmp(a->data, b->data, a->len) == 0;
+}
+
+
+static void *
+ngx_http_sockerless_pull_alloc(void *data, size_t size)
+{
+    return ngx_palloc((ngx_pool_t *) data, size);
 }

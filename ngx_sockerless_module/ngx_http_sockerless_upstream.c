@@ -11,6 +11,15 @@
 #include "ngx_http_sockerless_module.h"
 
 
+static ngx_int_t ngx_http_sockerless_create_request(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sockerless_reinit_request(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sockerless_process_status_line(
+    ngx_http_request_t *r);
+static void ngx_http_sockerless_abort_request(ngx_http_request_t *r);
+static void ngx_http_sockerless_finalize_request(ngx_http_request_t *r,
+    ngx_int_t rc);
+static ngx_int_t ngx_http_sockerless_input_filter_init(void *data);
+static ngx_int_t ngx_http_sockerless_input_filter(void *data, ssize_t bytes);
 static ngx_uint_t ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r,
     ngx_table_elt_t *h);
 static ngx_int_t ngx_http_sockerless_process_header(ngx_http_request_t *r);
@@ -42,7 +51,56 @@ static ngx_str_t  ngx_http_sockerless_hop_headers[] = {
 };
 
 
+/*
+ * The last stage: the request goes to dockerd.  A body read whole is in
+ * memory; a streamed one goes on as it arrives (ngx_http_upstream.c reads
+ * the rest).
+ */
+
 ngx_int_t
+ngx_http_sockerless_forward(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next)
+{
+    ngx_http_upstream_t             *u;
+    ngx_http_sockerless_loc_conf_t  *slcf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
+
+    if (ngx_http_upstream_create(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    u = r->upstream;
+
+    ngx_str_set(&u->schema, "http://");
+    u->output.tag = (ngx_buf_tag_t) &ngx_http_sockerless_module;
+
+    if (ctx->op && (ctx->op->flags & NGX_SOCKERLESS_OP_HIJACK)) {
+        u->conf = slcf->upstream_hijack;
+
+    } else {
+        u->conf = &slcf->upstream;
+    }
+
+    u->create_request = ngx_http_sockerless_create_request;
+    u->reinit_request = ngx_http_sockerless_reinit_request;
+    u->process_header = ngx_http_sockerless_process_status_line;
+    u->abort_request = ngx_http_sockerless_abort_request;
+    u->finalize_request = ngx_http_sockerless_finalize_request;
+
+    u->buffering = 0;
+
+    u->input_filter_init = ngx_http_sockerless_input_filter_init;
+    u->input_filter = ngx_http_sockerless_input_filter;
+    u->input_filter_ctx = r;
+
+    ngx_http_upstream_init(r);
+
+    return NGX_AGAIN;
+}
+
+
+static ngx_int_t
 ngx_http_sockerless_create_request(ngx_http_request_t *r)
 {
     off_t                       body;
@@ -284,7 +342,7 @@ ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r, ngx_table_elt_t *h)
 }
 
 
-ngx_int_t
+static ngx_int_t
 ngx_http_sockerless_reinit_request(ngx_http_request_t *r)
 {
     ngx_http_sockerless_ctx_t  *ctx;
@@ -295,10 +353,10 @@ ngx_http_sockerless_reinit_request(ngx_http_request_t *r)
         return NGX_OK;
     }
 
-    ngx_memzero(&ctx->status, sizeof(ngx_http_status_t));
-    ngx_memzero(&ctx->chunked, sizeof(ngx_http_chunked_t));
+    ngx_memzero(&ctx->answer.status, sizeof(ngx_http_status_t));
+    ngx_memzero(&ctx->answer.chunked, sizeof(ngx_http_chunked_t));
 
-    ctx->body = ngx_http_sockerless_body_none;
+    ctx->answer.body = ngx_http_sockerless_body_none;
     ctx->hijack = 0;
     ctx->raw_header = NULL;
 
@@ -309,7 +367,7 @@ ngx_http_sockerless_reinit_request(ngx_http_request_t *r)
 }
 
 
-ngx_int_t
+static ngx_int_t
 ngx_http_sockerless_process_status_line(ngx_http_request_t *r)
 {
     ngx_int_t                   rc;
@@ -324,7 +382,7 @@ ngx_http_sockerless_process_status_line(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    status = &ctx->status;
+    status = &ctx->answer.status;
 
     rc = ngx_http_parse_status_line(r, &u->buffer, status);
 
@@ -492,19 +550,19 @@ ngx_http_sockerless_header_done(ngx_http_request_t *r,
          * ("No such container: x"): the client gets it as Docker JSON
          */
 
-        ctx->error_text = ngx_create_temp_buf(r->pool,
+        ctx->error.text = ngx_create_temp_buf(r->pool,
                                         NGX_HTTP_SOCKERLESS_ERROR_TEXT_LEN);
-        if (ctx->error_text == NULL) {
+        if (ctx->error.text == NULL) {
             return NGX_ERROR;
         }
 
-        ctx->raw_error = 1;
-        ctx->body = u->headers_in.content_length_n >= 0
+        ctx->error.raw = 1;
+        ctx->answer.body = u->headers_in.content_length_n >= 0
                     ? ngx_http_sockerless_body_length
                     : ngx_http_sockerless_body_close;
 
         if (u->headers_in.content_length_n == 0) {
-            ctx->body = ngx_http_sockerless_body_none;
+            ctx->answer.body = ngx_http_sockerless_body_none;
         }
 
         u->headers_in.connection_close = 1;
@@ -517,19 +575,19 @@ ngx_http_sockerless_header_done(ngx_http_request_t *r,
         || status < NGX_HTTP_OK
         || r->method == NGX_HTTP_HEAD)
     {
-        ctx->body = ngx_http_sockerless_body_none;
+        ctx->answer.body = ngx_http_sockerless_body_none;
 
     } else if (u->headers_in.chunked) {
-        ctx->body = ngx_http_sockerless_body_chunked;
+        ctx->answer.body = ngx_http_sockerless_body_chunked;
 
     } else if (u->headers_in.content_length_n == 0) {
-        ctx->body = ngx_http_sockerless_body_none;
+        ctx->answer.body = ngx_http_sockerless_body_none;
 
     } else if (u->headers_in.content_length_n > 0) {
-        ctx->body = ngx_http_sockerless_body_length;
+        ctx->answer.body = ngx_http_sockerless_body_length;
 
     } else {
-        ctx->body = ngx_http_sockerless_body_close;
+        ctx->answer.body = ngx_http_sockerless_body_close;
     }
 
     if (status == NGX_HTTP_SWITCHING_PROTOCOLS) {
@@ -537,7 +595,7 @@ ngx_http_sockerless_header_done(ngx_http_request_t *r,
         u->headers_in.connection_close = 1;
     }
 
-    if (ctx->body == ngx_http_sockerless_body_none) {
+    if (ctx->answer.body == ngx_http_sockerless_body_none) {
         u->keepalive = !u->headers_in.connection_close;
     }
 
@@ -563,7 +621,7 @@ ngx_http_sockerless_is_raw_stream(ngx_http_request_t *r)
 }
 
 
-void
+static void
 ngx_http_sockerless_abort_request(ngx_http_request_t *r)
 {
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -571,7 +629,7 @@ ngx_http_sockerless_abort_request(ngx_http_request_t *r)
 }
 
 
-void
+static void
 ngx_http_sockerless_finalize_request(ngx_http_request_t *r, ngx_int_t rc)
 {
     ngx_http_upstream_t        *u;
@@ -590,21 +648,21 @@ ngx_http_sockerless_finalize_request(ngx_http_request_t *r, ngx_int_t rc)
     /* what the error response will name: the socket and the OS error */
 
     if (rc == NGX_HTTP_BAD_GATEWAY) {
-        ctx->upstream_errno = ngx_socket_errno;
+        ctx->error.upstream_errno = ngx_socket_errno;
     }
 
-    ctx->request_sent = u->request_sent;
+    ctx->error.request_sent = u->request_sent;
 
     if (u->peer.name) {
-        ctx->peer = *u->peer.name;
+        ctx->error.peer = *u->peer.name;
 
     } else if (u->conf->upstream) {
-        ctx->peer = u->conf->upstream->host;
+        ctx->error.peer = u->conf->upstream->host;
     }
 }
 
 
-ngx_int_t
+static ngx_int_t
 ngx_http_sockerless_input_filter_init(void *data)
 {
     ngx_http_request_t  *r = data;
@@ -621,14 +679,14 @@ ngx_http_sockerless_input_filter_init(void *data)
 
     ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "sockerless filter init s:%ui b:%d h:%d",
-                   u->headers_in.status_n, ctx->body, ctx->hijack);
+                   u->headers_in.status_n, ctx->answer.body, ctx->hijack);
 
     if (ctx->hijack) {
         u->length = -1;
         return ngx_http_sockerless_hijack_start(r, ctx);
     }
 
-    switch (ctx->body) {
+    switch (ctx->answer.body) {
 
     case ngx_http_sockerless_body_none:
         u->length = 0;
@@ -650,7 +708,7 @@ ngx_http_sockerless_input_filter_init(void *data)
 }
 
 
-ngx_int_t
+static ngx_int_t
 ngx_http_sockerless_input_filter(void *data, ssize_t bytes)
 {
     ngx_http_request_t  *r = data;
@@ -663,14 +721,14 @@ ngx_http_sockerless_input_filter(void *data, ssize_t bytes)
     u = r->upstream;
     ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
 
-    if (ctx->body == ngx_http_sockerless_body_chunked && !ctx->hijack) {
+    if (ctx->answer.body == ngx_http_sockerless_body_chunked && !ctx->hijack) {
         return ngx_http_sockerless_chunked_filter(r, bytes);
     }
 
-    if (ctx->raw_error) {
+    if (ctx->error.raw) {
         /* kept, up to a limit, for the JSON body of the error filter */
 
-        b = ctx->error_text;
+        b = ctx->error.text;
         ngx_memcpy(b->last, u->buffer.last,
                    ngx_min((size_t) bytes, (size_t) (b->end - b->last)));
         b->last += ngx_min((size_t) bytes, (size_t) (b->end - b->last));
@@ -760,7 +818,7 @@ ngx_http_sockerless_chunked_filter(ngx_http_request_t *r, ssize_t bytes)
 
     for ( ;; ) {
 
-        rc = ngx_http_parse_chunked(r, buf, &ctx->chunked);
+        rc = ngx_http_parse_chunked(r, buf, &ctx->answer.chunked);
 
         if (rc == NGX_AGAIN) {
             return NGX_OK;
@@ -807,13 +865,13 @@ ngx_http_sockerless_chunked_filter(ngx_http_request_t *r, ssize_t bytes)
 
         size = buf->last - buf->pos;
 
-        if ((off_t) size > ctx->chunked.size) {
-            size = (size_t) ctx->chunked.size;
+        if ((off_t) size > ctx->answer.chunked.size) {
+            size = (size_t) ctx->answer.chunked.size;
         }
 
         buf->pos += size;
         b->last = buf->pos;
-        ctx->chunked.size -= size;
+        ctx->answer.chunked.size -= size;
     }
 }
 

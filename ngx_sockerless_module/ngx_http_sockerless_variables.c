@@ -11,6 +11,12 @@
 #include "ngx_http_sockerless_module.h"
 
 
+/* what $sockerless_policy, $sockerless_decision, $sockerless_reason say */
+#define NGX_HTTP_SOCKERLESS_VAR_POLICY    0
+#define NGX_HTTP_SOCKERLESS_VAR_DECISION  1
+#define NGX_HTTP_SOCKERLESS_VAR_REASON    2
+
+
 static ngx_int_t ngx_http_sockerless_op_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_sockerless_api_version_variable(
@@ -23,6 +29,16 @@ static ngx_int_t ngx_http_sockerless_decision_variable(
     ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 static void ngx_http_sockerless_set_variable(ngx_http_variable_value_t *v,
     u_char *data, size_t len);
+
+
+/* $sockerless_decision, by NGX_HTTP_SOCKERLESS_ALLOW ... */
+
+static ngx_str_t  ngx_http_sockerless_decisions[] = {
+    ngx_null_string,
+    ngx_string("allow"),
+    ngx_string("deny"),
+    ngx_string("error")
+};
 
 
 static ngx_http_variable_t  ngx_http_sockerless_vars[] = {
@@ -40,13 +56,16 @@ static ngx_http_variable_t  ngx_http_sockerless_vars[] = {
       ngx_http_sockerless_pulled_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("sockerless_policy"), NULL,
-      ngx_http_sockerless_decision_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+      ngx_http_sockerless_decision_variable, NGX_HTTP_SOCKERLESS_VAR_POLICY,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("sockerless_decision"), NULL,
-      ngx_http_sockerless_decision_variable, 1, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+      ngx_http_sockerless_decision_variable, NGX_HTTP_SOCKERLESS_VAR_DECISION,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("sockerless_reason"), NULL,
-      ngx_http_sockerless_decision_variable, 2, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+      ngx_http_sockerless_decision_variable, NGX_HTTP_SOCKERLESS_VAR_REASON,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -157,42 +176,42 @@ ngx_http_sockerless_pulled_variable(ngx_http_request_t *r,
 }
 
 
-/* data: 0 the policy's name, 1 "allow" or "deny", 2 the reason */
+/* data: the policy's name, the decision, or its reason */
 
 static ngx_int_t
 ngx_http_sockerless_decision_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    ngx_http_sockerless_ctx_t  *ctx;
+    ngx_http_sockerless_ctx_t       *ctx;
+    ngx_http_sockerless_decision_t  *d;
 
     ctx = ngx_http_get_module_ctx(r->main, ngx_http_sockerless_module);
 
-    if (ctx == NULL || !ctx->decided) {
+    if (ctx == NULL
+        || ctx->decision.decision == NGX_HTTP_SOCKERLESS_UNDECIDED)
+    {
         ngx_http_sockerless_set_variable(v, NULL, 0);
         return NGX_OK;
     }
 
+    d = &ctx->decision;
+
     switch (data) {
 
-    case 0:
-        ngx_http_sockerless_set_variable(v, ctx->policy_name.data,
-                                         ctx->policy_name.len);
+    case NGX_HTTP_SOCKERLESS_VAR_POLICY:
+        ngx_http_sockerless_set_variable(v, d->name.data, d->name.len);
         break;
 
-    case 1:
-        if (ctx->denied) {
-            ngx_http_sockerless_set_variable(v, (u_char *) "deny", 4);
-
-        } else {
-            ngx_http_sockerless_set_variable(v, (u_char *) "allow", 5);
-        }
-
+    case NGX_HTTP_SOCKERLESS_VAR_DECISION:
+        ngx_http_sockerless_set_variable(v,
+                 ngx_http_sockerless_decisions[d->decision].data,
+                 ngx_http_sockerless_decisions[d->decision].len);
         break;
 
-    default:
-        if (ctx->denied) {
-            ngx_http_sockerless_set_variable(v, ctx->reason.data,
-                                             ctx->reason.len);
+    default: /* NGX_HTTP_SOCKERLESS_VAR_REASON */
+        if (d->decision == NGX_HTTP_SOCKERLESS_DENY) {
+            ngx_http_sockerless_set_variable(v, d->reason.data,
+                                             d->reason.len);
 
         } else {
             ngx_http_sockerless_set_variable(v, NULL, 0);

@@ -35,18 +35,5 @@ ngx_int_t ngx_sockerless_image_split(u_char *ref, size_t len,
  */
 size_t ngx_sockerless_image_normalize(u_char *ref, size_t len, u_char *buf);
 
-/* "*" matches any characters, "/" included */
-ngx_uint_t ngx_sockerless_glob(u_char *pattern, size_t plen, u_char *s,
-    size_t len);
-
-/*
- * Cleans an absolute path lexically, as Go's filepath.Clean does, into
- * "buf" (len + 1 bytes); returns the length, or 0 if "path" is relative.
- */
-size_t ngx_sockerless_path_clean(u_char *path, size_t len, u_char *buf);
-
-/* a cleaned path is "base" or under it, compared component by component */
-ngx_uint_t ngx_sockerless_path_under(ngx_str_t *base, ngx_str_t *path);
-
 
 #endif /* _NGX_SOCKERLESS_IMAGE_H_INCLUDED_ */

@@ -105,6 +105,74 @@ ngx_sockerless_json_string(u_char *json, size_t len, const char *key,
 
 
 ngx_uint_t
+ngx_sockerless_json_set(ngx_sockerless_jv_t *v)
+{
+    if (v == NULL) {
+        return 0;
+    }
+
+    switch (v->type) {
+
+    case NGX_SOCKERLESS_JSON_TRUE:
+        return 1;
+
+    case NGX_SOCKERLESS_JSON_STRING:
+        return v->str.len != 0;
+
+    case NGX_SOCKERLESS_JSON_ARRAY:
+    case NGX_SOCKERLESS_JSON_OBJECT:
+        return v->n != 0;
+
+    case NGX_SOCKERLESS_JSON_NUMBER:
+        return !(v->str.len == 1 && v->str.data[0] == '0');
+
+    default:
+        return 0;
+    }
+}
+
+
+ngx_uint_t
+ngx_sockerless_json_eq(ngx_sockerless_jv_t *v, const char *s)
+{
+    size_t  len;
+
+    if (v == NULL || v->type != NGX_SOCKERLESS_JSON_STRING) {
+        return 0;
+    }
+
+    len = ngx_strlen(s);
+
+    return v->str.len == len && ngx_strncmp(v->str.data, s, len) == 0;
+}
+
+
+ngx_uint_t
+ngx_sockerless_json_caseeq(ngx_sockerless_jv_t *v, const char *s)
+{
+    size_t  i, len;
+
+    if (v == NULL || v->type != NGX_SOCKERLESS_JSON_STRING) {
+        return 0;
+    }
+
+    len = ngx_strlen(s);
+
+    if (v->str.len != len) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (ngx_tolower(v->str.data[i]) != ngx_tolower((u_char) s[i])) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+ngx_uint_t
 ngx_sockerless_json_key_match(u_char *key, size_t len, const char *name)
 {
     u_char   c, n;
@@ -288,6 +356,7 @@ typedef struct {
     ngx_str_t                  key;       /* the key of the next member */
 
     ngx_uint_t                 depth;
+    ngx_uint_t                 nomem;
     const char                *err;
 } ngx_sockerless_tree_t;
 
@@ -361,7 +430,7 @@ ngx_sockerless_json_parse(u_char *json, size_t len,
 
     h = yajl_alloc(&ngx_sockerless_tree_callbacks, NULL, &t);
     if (h == NULL) {
-        *err = "out of memory";
+        *err = NULL;
         return NULL;
     }
 
@@ -372,6 +441,11 @@ ngx_sockerless_json_parse(u_char *json, size_t len,
     }
 
     yajl_free(h);
+
+    if (t.nomem) {
+        *err = NULL;
+        return NULL;
+    }
 
     if (st != yajl_status_ok || t.root == NULL) {
         *err = t.err ? t.err : "invalid JSON";
@@ -408,7 +482,7 @@ ngx_sockerless_tree_add(ngx_sockerless_tree_t *t, ngx_uint_t type)
 
     v = t->alloc(t->data, sizeof(ngx_sockerless_jv_t));
     if (v == NULL) {
-        t->err = "out of memory";
+        t->nomem = 1;
         return NULL;
     }
 
@@ -455,7 +529,7 @@ ngx_sockerless_tree_copy(ngx_sockerless_tree_t *t, ngx_str_t *dst,
 {
     dst->data = t->alloc(t->data, len + 1);
     if (dst->data == NULL) {
-        t->err = "out of memory";
+        t->nomem = 1;
         return NGX_ERROR;
     }
 
@@ -640,14 +714,14 @@ ngx_sockerless_tree_unique(ngx_sockerless_tree_t *t, ngx_sockerless_jv_t *obj)
 
     keys = t->alloc(t->data, obj->n * sizeof(ngx_str_t));
     if (keys == NULL) {
-        t->err = "out of memory";
+        t->nomem = 1;
         return NGX_ERROR;
     }
 
     for (i = 0, v = obj->child; v; v = v->next, i++) {
         keys[i].data = t->alloc(t->data, v->key.len + 1);
         if (keys[i].data == NULL) {
-            t->err = "out of memory";
+            t->nomem = 1;
             return NGX_ERROR;
         }
 

@@ -70,7 +70,8 @@ typedef void *(*ngx_sockerless_alloc_pt)(void *data, size_t size);
 
 /*
  * Parses "json" into a tree allocated with "alloc".  Returns the root, or
- * NULL with "err" set to a short reason (static text).
+ * NULL with "err" set to a short reason (static text), or to NULL when
+ * "alloc" failed.
  */
 ngx_sockerless_jv_t *ngx_sockerless_json_parse(u_char *json, size_t len,
     ngx_sockerless_alloc_pt alloc, void *data, const char **err);
@@ -78,6 +79,15 @@ ngx_sockerless_jv_t *ngx_sockerless_json_parse(u_char *json, size_t len,
 /* the member of an object whose key Go would match to "name", or NULL */
 ngx_sockerless_jv_t *ngx_sockerless_json_get(ngx_sockerless_jv_t *obj,
     const char *name);
+
+/* an array, object or string with something in it, true, or a number not 0 */
+ngx_uint_t ngx_sockerless_json_set(ngx_sockerless_jv_t *v);
+
+/* a string that is "s" exactly, as dockerd compares names */
+ngx_uint_t ngx_sockerless_json_eq(ngx_sockerless_jv_t *v, const char *s);
+
+/* a string that is "s" in any case of ASCII letters */
+ngx_uint_t ngx_sockerless_json_caseeq(ngx_sockerless_jv_t *v, const char *s);
 
 /* Go's strings.EqualFold for a key against an ASCII name */
 ngx_uint_t ngx_sockerless_json_key_match(u_char *key, size_t len,

@@ -200,7 +200,7 @@ denied('swarmer', POST => '/services/create',
         Options => { o => 'bind', device => '/', type => 'none' } } } }]),
     qr/volume option/, 'service create: volume with bind options');
 denied('swarmer', POST => '/services/create',
-    $svc->(CapabilityAdd => ['CAP_SYS_ADMIN']), qr/CapAdd/,
+    $svc->(CapabilityAdd => ['CAP_SYS_ADMIN']), qr/ContainerSpec.CapabilityAdd CAP_SYS_ADMIN/,
     'service create: CapabilityAdd');
 denied('swarmer', POST => '/services/create',
     $svc->(Sysctls => { 'kernel.x' => '1' }), qr/Sysctls/,
@@ -209,7 +209,7 @@ denied('swarmer', POST => '/services/create',
     $svc->(Privileges => { SELinuxContext => { Disable => JSON::PP::true() } }),
     qr/SELinux/, 'service create: SELinuxContext.Disable');
 denied('swarmer', POST => '/services/x/update?version=1',
-    $svc->(CapabilityAdd => ['ALL']), qr/CapAdd/,
+    $svc->(CapabilityAdd => ['ALL']), qr/ContainerSpec.CapabilityAdd ALL/,
     'service update: CapabilityAdd');
 denied('swarmer', POST => '/services/create',
     encode_json({ Name => 'p', TaskTemplate => { Runtime => 'plugin',

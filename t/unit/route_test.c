@@ -55,7 +55,7 @@ typedef struct {
 static ngx_int_t t_route(char *method, u_char *uri, size_t len,
     ngx_sockerless_route_t *rt);
 static ngx_int_t t_find(char *name);
-static int t_str(ngx_str_t *s, char *v);
+static int t_str(const ngx_str_t *s, char *v);
 static char *t_op_name(ngx_int_t op);
 static void t_check_route(t_route_case_t *c);
 static void t_table(void);
@@ -536,7 +536,7 @@ static ngx_int_t
 t_find(char *name)
 {
     ngx_uint_t            i;
-    ngx_sockerless_op_t  *op;
+    const ngx_sockerless_op_t  *op;
 
     for (i = 0; i < ngx_sockerless_nops(); i++) {
         op = ngx_sockerless_op(i);
@@ -551,7 +551,7 @@ t_find(char *name)
 
 
 static int
-t_str(ngx_str_t *s, char *v)
+t_str(const ngx_str_t *s, char *v)
 {
     size_t  len;
 
@@ -566,7 +566,7 @@ t_op_name(ngx_int_t op)
 {
     static char  name[128];
 
-    ngx_sockerless_op_t  *o;
+    const ngx_sockerless_op_t  *o;
 
     o = ngx_sockerless_op(op);
 
@@ -607,7 +607,7 @@ static void
 t_table(void)
 {
     ngx_uint_t            i, j, n, bad;
-    ngx_sockerless_op_t  *op, *op2;
+    const ngx_sockerless_op_t  *op, *op2;
 
     n = ngx_sockerless_nops();
 
@@ -685,13 +685,19 @@ t_groups(void)
     char       **p;
     ngx_int_t    i;
     ngx_uint_t   bit, j;
-    const char  *name, *names[12];
+    const char  *name, *names[13];
 
     static char  *content[] = {
         "ContainerLogs", "ContainerArchive", "ContainerArchiveInfo",
         "ContainerExport", "ContainerChanges", "ContainerTop",
         "ContainerStats", "ContainerCopy", "ImageGet", "ImageGetAll",
-        "ServiceLogs", "TaskLogs", NULL
+        "ServiceLogs", "TaskLogs", "ExecInspect", NULL
+    };
+
+    static char  *registry[] = {
+        "DistributionInspect", "ImageSearch", "GetPluginPrivileges",
+        "SystemAuth", "ImageCreate", "ImagePush", "PluginPull",
+        "PluginPush", "PluginUpgrade", NULL
     };
 
     static char  *exec[] = {
@@ -735,16 +741,17 @@ t_groups(void)
         "ContainerLogs", "ContainerArchive", "ContainerExport",
         "ContainerChanges", "ContainerTop", "ContainerStats", "ImageGet",
         "ImageGetAll", "SwarmUnlockkey", "SwarmInspect", "SystemAuth",
-        "ExecStart",
+        "ExecStart", "ExecInspect", "ImageSearch", "DistributionInspect",
+        "GetPluginPrivileges",
         "DebugVars", "DebugPprof", NULL
     };
 
     static char  *read[] = {
         "ContainerList", "ContainerInspect", "ImageList", "ImageInspect",
-        "ImageHistory", "ImageSearch", "SystemInfo", "SystemVersion",
+        "ImageHistory", "SystemInfo", "SystemVersion",
         "SystemPing", "SystemPingHead", "SystemEvents", "SystemDataUsage",
         "VolumeList", "VolumeInspect", "NetworkList", "NetworkInspect",
-        "DistributionInspect", "ExecInspect", "PluginList",
+        "PluginList",
         "PluginInspect", "NodeList", "ServiceInspect",
         "TaskList", "SecretList", "ConfigInspect", NULL
     };
@@ -754,6 +761,13 @@ t_groups(void)
         t_ok(i != NGX_SOCKERLESS_OP_NONE
              && (ngx_sockerless_op(i)->groups & NGX_SOCKERLESS_GROUP_CONTENT),
              "%s is content", *p);
+    }
+
+    for (p = registry; *p; p++) {
+        i = t_find(*p);
+        t_ok(i != NGX_SOCKERLESS_OP_NONE
+             && (ngx_sockerless_op(i)->groups & NGX_SOCKERLESS_GROUP_REGISTRY),
+             "%s is registry", *p);
     }
 
     for (p = exec; *p; p++) {
@@ -835,15 +849,17 @@ t_groups(void)
              (unsigned long) bit);
     }
 
-    t_ok(j == 12, "12 groups");
+    t_ok(j == 13, "13 groups");
     t_ok(names[0] && ngx_strcmp(names[0], "read") == 0, "0x0001 is read");
     t_ok(names[1] && ngx_strcmp(names[1], "content") == 0,
          "0x0002 is content");
     t_ok(names[11] && ngx_strcmp(names[11], "system") == 0,
          "0x0800 is system");
+    t_ok(names[12] && ngx_strcmp(names[12], "registry") == 0,
+         "0x1000 is registry");
 
-    for (i = 0; i < 12; i++) {
-        for (j = i + 1; j < 12; j++) {
+    for (i = 0; i < 13; i++) {
+        for (j = i + 1; j < 13; j++) {
             if (names[i] && names[j] && ngx_strcmp(names[i], names[j]) == 0) {
                 t_ok(0, "groups %ld and %lu share a name", (long) i,
                      (unsigned long) j);
@@ -853,8 +869,8 @@ t_groups(void)
 
     t_ok(ngx_sockerless_group_name(0) == NULL, "group 0 has no name");
     t_ok(ngx_sockerless_group_name(3) == NULL, "group 3 has no name");
-    t_ok(ngx_sockerless_group_name(0x1000) == NULL,
-         "group 0x1000 has no name");
+    t_ok(ngx_sockerless_group_name(0x2000) == NULL,
+         "group 0x2000 has no name");
     t_ok(ngx_sockerless_group_name(NGX_SOCKERLESS_GROUP_ALL) == NULL,
          "ALL has no name");
 }
@@ -1043,7 +1059,7 @@ t_tsv_op(char *method, char *path, char *name)
     int                   segment;
     char                  head[256], *brace, *end, **v;
     ngx_int_t             i;
-    ngx_sockerless_op_t  *op;
+    const ngx_sockerless_op_t  *op;
 
     static char  *values[] = {
         "c1", "a/b", "127.0.0.1:5000/team/app:1", t_digest, "json", "start",

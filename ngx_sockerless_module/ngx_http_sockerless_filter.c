@@ -5,13 +5,17 @@
 
 
 /*
- * Errors as the docker CLI and the SDKs read them: {"message": "..."}.
+ * The module's header and body filters, and its errors.
  *
- * The module's own errors are sent by ngx_http_sockerless_send_error().
- * Errors nginx makes in a sockerless location (dockerd unreachable, time
- * outs, a body over client_max_body_size, auth_basic's 401, ...) are
- * nginx's special responses: the header and body filters here replace
- * their HTML with the JSON body.  Responses of dockerd pass untouched.
+ * Errors reach clients as the docker CLI and the SDKs read them:
+ * {"message": "..."}.  The module's own errors are sent by
+ * ngx_http_sockerless_send_error().  Errors nginx makes in a sockerless
+ * location (dockerd unreachable, time outs, a body over
+ * client_max_body_size, auth_basic's 401, ...) are nginx's special
+ * responses: the filters replace their HTML with the JSON body.  dockerd's
+ * plain text error of an attach becomes JSON too.  The header of a
+ * hijacked stream goes out as dockerd wrote it, past every other filter.
+ * Responses of dockerd pass untouched otherwise.
  */
 
 
@@ -45,12 +49,19 @@ ngx_int_t
 ngx_http_sockerless_send_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *fmt, ...)
 {
-    u_char       *p;
-    va_list       args;
-    ngx_int_t     rc;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
-    u_char        msg[NGX_HTTP_SOCKERLESS_MESSAGE_LEN];
+    u_char                     *p;
+    va_list                     args;
+    ngx_int_t                   rc;
+    ngx_buf_t                  *b;
+    ngx_chain_t                 out;
+    ngx_http_sockerless_ctx_t  *ctx;
+    u_char                      msg[NGX_HTTP_SOCKERLESS_MESSAGE_LEN];
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_sockerless_module);
+
+    if (ctx) {
+        ctx->answered = 1;
+    }
 
     va_start(args, fmt);
     p = ngx_vslprintf(msg, msg + sizeof(msg), fmt, args);
@@ -125,17 +136,17 @@ ngx_http_sockerless_special_message(ngx_http_request_t *r,
     ngx_http_core_loc_conf_t        *clcf;
     ngx_http_sockerless_loc_conf_t  *slcf;
 
-    peer = (ctx && ctx->peer.len) ? &ctx->peer : &unknown;
+    peer = (ctx && ctx->error.peer.len) ? &ctx->error.peer : &unknown;
 
     switch (status) {
 
     case NGX_HTTP_BAD_GATEWAY:
 
-        if (ctx && !ctx->request_sent && ctx->upstream_errno) {
+        if (ctx && !ctx->error.request_sent && ctx->error.upstream_errno) {
             p = ngx_slprintf(buf, last,
                              "Cannot connect to the Docker daemon at %V: ",
                              peer);
-            return ngx_strerror(ctx->upstream_errno, p, last - p);
+            return ngx_strerror(ctx->error.upstream_errno, p, last - p);
         }
 
         return ngx_slprintf(buf, last, "the Docker daemon at %V closed the "
@@ -144,7 +155,7 @@ ngx_http_sockerless_special_message(ngx_http_request_t *r,
     case NGX_HTTP_GATEWAY_TIME_OUT:
         slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
-        if (ctx && !ctx->request_sent) {
+        if (ctx && !ctx->error.request_sent) {
             return ngx_slprintf(buf, last, "timed out connecting to the "
                                 "Docker daemon at %V "
                                 "(sockerless_connect_timeout %M ms)",
@@ -208,7 +219,7 @@ ngx_http_sockerless_header_filter(ngx_http_request_t *r)
         return ngx_http_sockerless_hijack_send_header(r, ctx);
     }
 
-    if (ctx && ctx->raw_error) {
+    if (ctx && ctx->error.raw) {
         ngx_str_set(&r->headers_out.content_type, "application/json");
         r->headers_out.content_type_len = r->headers_out.content_type.len;
         r->headers_out.content_type_lowcase = NULL;
@@ -252,7 +263,7 @@ ngx_http_sockerless_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    ctx->error = b;
+    ctx->error.json = b;
 
     ngx_str_set(&r->headers_out.content_type, "application/json");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
@@ -278,11 +289,11 @@ ngx_http_sockerless_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
 
-    if (ctx && ctx->raw_error && ctx->error == NULL) {
+    if (ctx && ctx->error.raw && ctx->error.json == NULL) {
         return ngx_http_sockerless_text_filter(r, ctx, in);
     }
 
-    if (ctx == NULL || ctx->error == NULL) {
+    if (ctx == NULL || ctx->error.json == NULL) {
         return ngx_http_next_body_filter(r, in);
     }
 
@@ -293,13 +304,13 @@ ngx_http_sockerless_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         cl->buf->file_pos = cl->buf->file_last;
     }
 
-    if (ctx->error_sent) {
+    if (ctx->error.sent) {
         return ngx_http_next_body_filter(r, NULL);
     }
 
-    ctx->error_sent = 1;
+    ctx->error.sent = 1;
 
-    out.buf = ctx->error;
+    out.buf = ctx->error.json;
     out.next = NULL;
 
     return ngx_http_next_body_filter(r, &out);
@@ -333,21 +344,21 @@ ngx_http_sockerless_text_filter(ngx_http_request_t *r,
         return ngx_http_next_body_filter(r, NULL);
     }
 
-    p = ctx->error_text->pos;
-    last = ctx->error_text->last;
+    p = ctx->error.text->pos;
+    last = ctx->error.text->last;
 
     while (last > p && (last[-1] == LF || last[-1] == CR || last[-1] == ' ')) {
         last--;
     }
 
-    ctx->error = ngx_http_sockerless_json_message(r, p, last - p);
-    if (ctx->error == NULL) {
+    ctx->error.json = ngx_http_sockerless_json_message(r, p, last - p);
+    if (ctx->error.json == NULL) {
         return NGX_ERROR;
     }
 
-    ctx->error_sent = 1;
+    ctx->error.sent = 1;
 
-    out.buf = ctx->error;
+    out.buf = ctx->error.json;
     out.next = NULL;
 
     return ngx_http_next_body_filter(r, &out);

@@ -5,10 +5,11 @@
 
 
 /*
- * Unit tests of what the access policy compares (ngx_sockerless_image.c),
+ * Unit tests of what the access policy compares (ngx_sockerless_image.c
+ * and ngx_sockerless_path.c),
  * in TAP:
  *
- *     policy_test
+ *     path_test
  *
  * - ngx_sockerless_image_normalize(): the reference dockerd would use, as
  *   the "image" patterns are written ("busybox" is
@@ -28,6 +29,7 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include "ngx_sockerless_image.h"
+#include "ngx_sockerless_path.h"
 
 #include "tap.h"
 

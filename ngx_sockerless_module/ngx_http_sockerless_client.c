@@ -1,0 +1,348 @@
+
+/*
+ * Copyright (C) ngx_sockerless developers
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_sockerless_module.h"
+#include "ngx_http_sockerless_client.h"
+
+
+#define NGX_HTTP_SOCKERLESS_CLIENT_MESSAGE  256
+
+
+static void ngx_http_sockerless_client_write_handler(ngx_event_t *wev);
+static void ngx_http_sockerless_client_read_handler(ngx_event_t *rev);
+static ngx_int_t ngx_http_sockerless_client_header(
+    ngx_http_sockerless_client_t *c);
+static void ngx_http_sockerless_client_fail(ngx_http_sockerless_client_t *c,
+    ngx_int_t rc, ngx_err_t err, const char *fmt, ...);
+
+
+ngx_int_t
+ngx_http_sockerless_client_addr(ngx_http_request_t *r, ngx_addr_t *addr)
+{
+    ngx_http_upstream_server_t      *us;
+    ngx_http_upstream_srv_conf_t    *uscf;
+    ngx_http_sockerless_loc_conf_t  *slcf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
+
+    uscf = slcf->upstream.upstream;
+
+    if (uscf == NULL || uscf->servers == NULL || uscf->servers->nelts == 0) {
+        return NGX_ERROR;
+    }
+
+    us = uscf->servers->elts;
+
+    if (us[0].naddrs == 0) {
+        return NGX_ERROR;
+    }
+
+    *addr = us[0].addrs[0];
+
+    return NGX_OK;
+}
+
+
+ngx_http_sockerless_client_t *
+ngx_http_sockerless_client_create(ngx_pool_t *pool, ngx_log_t *log,
+    ngx_addr_t *addr, size_t size, ngx_msec_t timeout)
+{
+    ngx_http_sockerless_client_t  *c;
+
+    c = ngx_pcalloc(pool, sizeof(ngx_http_sockerless_client_t));
+    if (c == NULL) {
+        return NULL;
+    }
+
+    c->pool = pool;
+    c->log = log;
+    c->addr = *addr;
+    c->timeout = timeout;
+
+    c->in = ngx_create_temp_buf(pool, size);
+    if (c->in == NULL) {
+        return NULL;
+    }
+
+    return c;
+}
+
+
+ngx_int_t
+ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
+    const char *method, ngx_str_t *target, ngx_str_t *headers)
+{
+    size_t             len;
+    ngx_int_t          rc;
+    ngx_buf_t         *b;
+    ngx_connection_t  *pc;
+
+    ngx_http_sockerless_client_close(c);
+
+    c->header = 0;
+    c->truncated = 0;
+    c->status = 0;
+    c->in->pos = c->in->start;
+    c->in->last = c->in->start;
+
+    len = ngx_strlen(method) + 1 + target->len
+          + sizeof(" HTTP/1.0" CRLF "Host: docker" CRLF CRLF) - 1
+          + headers->len;
+
+    b = ngx_create_temp_buf(c->pool, len);
+    if (b == NULL) {
+        ngx_str_set(&c->message, "out of memory");
+        return NGX_ERROR;
+    }
+
+    b->last = ngx_sprintf(b->last, "%s %V HTTP/1.0" CRLF "Host: docker" CRLF
+                          "%V" CRLF, method, target, headers);
+
+    c->out = b;
+
+    ngx_memzero(&c->peer, sizeof(ngx_peer_connection_t));
+
+    c->peer.sockaddr = c->addr.sockaddr;
+    c->peer.socklen = c->addr.socklen;
+    c->peer.name = &c->addr.name;
+    c->peer.get = ngx_event_get_peer;
+    c->peer.log = c->log;
+    c->peer.log_error = NGX_ERROR_ERR;
+
+    rc = ngx_event_connect_peer(&c->peer);
+
+    if (rc == NGX_ERROR || rc == NGX_BUSY || rc == NGX_DECLINED) {
+        ngx_http_sockerless_client_fail(c, NGX_ERROR, ngx_socket_errno,
+                                        "Cannot connect to the Docker "
+                                        "daemon at %V", &c->addr.name);
+        c->handler = NULL;
+        return NGX_ERROR;
+    }
+
+    pc = c->peer.connection;
+
+    pc->data = c;
+    pc->log = c->log;
+    pc->read->log = c->log;
+    pc->write->log = c->log;
+    pc->read->handler = ngx_http_sockerless_client_read_handler;
+    pc->write->handler = ngx_http_sockerless_client_write_handler;
+
+    ngx_add_timer(pc->read, c->timeout);
+
+    if (rc == NGX_OK) {
+        ngx_post_event(pc->write, &ngx_posted_events);
+    }
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_sockerless_client_close(ngx_http_sockerless_client_t *c)
+{
+    if (c->peer.connection) {
+        ngx_close_connection(c->peer.connection);
+        c->peer.connection = NULL;
+    }
+}
+
+
+static void
+ngx_http_sockerless_client_write_handler(ngx_event_t *wev)
+{
+    ssize_t                        n;
+    ngx_connection_t              *pc;
+    ngx_http_sockerless_client_t  *c;
+
+    pc = wev->data;
+    c = pc->data;
+
+    while (c->out->pos < c->out->last) {
+        n = pc->send(pc, c->out->pos, c->out->last - c->out->pos);
+
+        if (n == NGX_AGAIN) {
+            if (ngx_handle_write_event(wev, 0) != NGX_OK) {
+                break;
+            }
+
+            return;
+        }
+
+        if (n == NGX_ERROR) {
+            ngx_http_sockerless_client_fail(c, NGX_ERROR, ngx_socket_errno,
+                                            "the Docker daemon at %V closed "
+                                            "the connection",
+                                            &c->addr.name);
+            return;
+        }
+
+        c->out->pos += n;
+    }
+}
+
+
+static void
+ngx_http_sockerless_client_read_handler(ngx_event_t *rev)
+{
+    ssize_t                        n;
+    ngx_int_t                      rc;
+    ngx_buf_t                     *b;
+    ngx_uint_t                     eof;
+    ngx_connection_t              *pc;
+    ngx_http_sockerless_client_t  *c;
+
+    pc = rev->data;
+    c = pc->data;
+    b = c->in;
+
+    if (rev->timedout) {
+        ngx_http_sockerless_client_fail(c, NGX_HTTP_GATEWAY_TIME_OUT, 0,
+                                        "the Docker daemon at %V sent "
+                                        "nothing for %M ms", &c->addr.name,
+                                        c->timeout);
+        return;
+    }
+
+    for ( ;; ) {
+
+        if (b->last == b->end) {
+
+            if (b->pos > b->start) {
+                b->last = ngx_movemem(b->start, b->pos, b->last - b->pos);
+                b->pos = b->start;
+
+            } else {
+                /* nothing read of a full buffer: dropped */
+                c->truncated = 1;
+                b->pos = b->start;
+                b->last = b->start;
+            }
+        }
+
+        n = pc->recv(pc, b->last, b->end - b->last);
+
+        if (n == NGX_AGAIN) {
+            break;
+        }
+
+        eof = (n == 0 || n == NGX_ERROR);
+
+        if (!eof) {
+            b->last += n;
+            ngx_add_timer(rev, c->timeout);
+        }
+
+        if (!c->header) {
+            rc = ngx_http_sockerless_client_header(c);
+
+            if (rc == NGX_AGAIN && !eof) {
+                continue;
+            }
+
+            if (rc != NGX_OK) {
+                ngx_http_sockerless_client_fail(c, NGX_ERROR, 0,
+                                                "the Docker daemon at %V "
+                                                "sent no valid response",
+                                                &c->addr.name);
+                return;
+            }
+        }
+
+        if (eof) {
+            ngx_http_sockerless_client_close(c);
+            (void) c->handler(c, NGX_OK);
+            return;
+        }
+
+        if (b->pos < b->last && c->handler(c, NGX_AGAIN) == NGX_DONE) {
+            return;
+        }
+    }
+
+    if (ngx_handle_read_event(rev, 0) != NGX_OK) {
+        ngx_http_sockerless_client_fail(c, NGX_ERROR, 0,
+                                        "cannot wait for the Docker daemon");
+    }
+}
+
+
+/* "HTTP/1.x NNN ...": the status; the other headers are not needed */
+
+static ngx_int_t
+ngx_http_sockerless_client_header(ngx_http_sockerless_client_t *c)
+{
+    u_char     *end, *s;
+    ngx_buf_t  *b;
+    ngx_int_t   status;
+
+    b = c->in;
+
+    end = ngx_strlcasestrn(b->pos, b->last, (u_char *) CRLF CRLF, 4 - 1);
+
+    if (end == NULL) {
+        return NGX_AGAIN;
+    }
+
+    s = b->pos;
+
+    if (end - s < 12 || ngx_strncmp(s, "HTTP/1.", 7) != 0 || s[8] != ' ') {
+        return NGX_ERROR;
+    }
+
+    status = ngx_atoi(s + 9, 3);
+
+    if (status == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    c->status = status;
+    c->header = 1;
+
+    b->pos = end + 4;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_sockerless_client_fail(ngx_http_sockerless_client_t *c,
+    ngx_int_t rc, ngx_err_t err, const char *fmt, ...)
+{
+    u_char   *p, *last;
+    va_list   args;
+
+    ngx_http_sockerless_client_close(c);
+
+    p = ngx_pnalloc(c->pool, NGX_HTTP_SOCKERLESS_CLIENT_MESSAGE);
+
+    if (p == NULL) {
+        ngx_str_set(&c->message, "the request to the Docker daemon failed");
+
+    } else {
+        last = p + NGX_HTTP_SOCKERLESS_CLIENT_MESSAGE;
+
+        va_start(args, fmt);
+        c->message.data = p;
+        p = ngx_vslprintf(p, last, fmt, args);
+        va_end(args);
+
+        if (err) {
+            p = ngx_slprintf(p, last, ": ");
+            p = ngx_strerror(err, p, last - p);
+        }
+
+        c->message.len = p - c->message.data;
+    }
+
+    if (c->handler) {
+        (void) c->handler(c, rc);
+    }
+}

@@ -1,0 +1,351 @@
+
+/*
+ * Copyright (C) ngx_sockerless developers
+ */
+
+
+/*
+ * The request as the module sees it: its context (the route, the
+ * decision, the state of each stage), the request headers the module
+ * looks for, and what is refused before any policy (subrequests, web
+ * browsers).
+ *
+ * An empty "Host" header over a unix socket: a request target without an
+ * authority may come with an empty "Host" (RFC 9112, 3.2), and the docker
+ * CLI of Debian 12 (20.10) sends one on exec, attach and "run -i" over a
+ * unix socket.  nginx refuses an empty host with 400 before any module
+ * runs.  In servers with sockerless locations, on unix listeners only,
+ * the module takes such a header as no host at all: the request goes to
+ * the listener's default server.  nginx looks request headers up in the
+ * http block's headers_in_hash, whose values point into
+ * ngx_http_headers_in[]; the hash is made again from a copy of that table
+ * in which "Host" has the module's handler: nothing global changes, and
+ * the copy goes with the cycle.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_sockerless_module.h"
+
+
+static ngx_int_t ngx_http_sockerless_redact_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sockerless_headers_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_sockerless_process_host(ngx_http_request_t *r,
+    ngx_table_elt_t *h, ngx_uint_t offset);
+
+
+/* headers only browsers send */
+
+static ngx_str_t  ngx_http_sockerless_browser_headers[] = {
+    ngx_string("origin"),
+    ngx_string("sec-fetch-site"),
+    ngx_string("sec-fetch-mode"),
+    ngx_string("sec-fetch-dest"),
+    ngx_null_string
+};
+
+
+ngx_http_sockerless_ctx_t *
+ngx_http_sockerless_get_ctx(ngx_http_request_t *r)
+{
+    u_char                     *work, *q;
+    size_t                      len;
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    /*
+     * subrequests (auth_request) share the main request's variables:
+     * they are about the main request
+     */
+
+    r = r->main;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+
+    if (ctx && ctx->routed) {
+        return ctx;
+    }
+
+    if (ctx == NULL) {
+        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_sockerless_ctx_t));
+        if (ctx == NULL) {
+            return NULL;
+        }
+
+        ngx_http_set_ctx(r, ctx, ngx_http_sockerless_module);
+
+        ctx->route.op = NGX_SOCKERLESS_OP_NONE;
+    }
+
+    if (r->unparsed_uri.data == NULL) {
+        /* a request line nginx refused: nothing to route */
+        return ctx;
+    }
+
+    /* the path as the client sent it, without the query string */
+
+    len = r->unparsed_uri.len;
+
+    q = ngx_strlchr(r->unparsed_uri.data, r->unparsed_uri.data + len, '?');
+    if (q) {
+        len = q - r->unparsed_uri.data;
+    }
+
+    work = ngx_pnalloc(r->pool, len + 1);
+    if (work == NULL) {
+        return NULL;
+    }
+
+    if (ngx_sockerless_route(r->unparsed_uri.data, len, &r->method_name,
+                             work, &ctx->route)
+        == NGX_OK)
+    {
+        ctx->op = ngx_sockerless_op(ctx->route.op);
+    }
+
+    ctx->routed = 1;
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "sockerless route: \"%V\" op:%i canon:%ui",
+                   &ctx->route.path, ctx->route.op, ctx->route.canon);
+
+    return ctx;
+}
+
+
+/* the first request header named in "names" (ended by a null string) */
+
+ngx_table_elt_t *
+ngx_http_sockerless_header(ngx_http_request_t *r, ngx_str_t *names)
+{
+    ngx_str_t        *name;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NULL;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        for (name = names; name->len; name++) {
+            if (h[i].key.len == name->len
+                && ngx_strncasecmp(h[i].key.data, name->data, name->len)
+                   == 0)
+            {
+                return &h[i];
+            }
+        }
+    }
+}
+
+
+/* what no policy may let through */
+
+ngx_int_t
+ngx_http_sockerless_guard(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next)
+{
+    ngx_table_elt_t                 *h;
+    ngx_http_sockerless_loc_conf_t  *slcf;
+
+    if (r != r->main) {
+        return ngx_http_sockerless_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                  "the Docker API cannot be a subrequest");
+    }
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
+
+    if (slcf->allow_browsers) {
+        return NGX_OK;
+    }
+
+    h = ngx_http_sockerless_header(r, ngx_http_sockerless_browser_headers);
+
+    if (h) {
+        /* DNS rebinding and cross-site requests from a web page */
+
+        return ngx_http_sockerless_send_error(r, NGX_HTTP_FORBIDDEN,
+                   "requests from web browsers are refused (\"%V\" "
+                   "header); set \"sockerless_allow_browsers on\" "
+                   "to allow them", &h->key);
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_sockerless_request_init(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_POST_READ_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_sockerless_redact_handler;
+
+    return ngx_http_sockerless_headers_init(cf);
+}
+
+
+/*
+ * Some queries carry secrets (a build's arguments): the request line that
+ * nginx logs with every error and in $request keeps the path only.  This
+ * runs before any other phase can log.
+ */
+
+static ngx_int_t
+ngx_http_sockerless_redact_handler(ngx_http_request_t *r)
+{
+    u_char                     *p, *q;
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    if (r->args.len == 0
+        || ngx_strlcasestrn(r->uri.data, r->uri.data + r->uri.len,
+                            (u_char *) "/build", 5)
+           == NULL)
+    {
+        /* the only such route, ImageBuild, is "/build" */
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_sockerless_get_ctx(r);
+
+    if (ctx == NULL || ctx->op == NULL
+        || !(ctx->op->flags & NGX_SOCKERLESS_OP_REDACT_QUERY))
+    {
+        return NGX_DECLINED;
+    }
+
+    q = ngx_strlchr(r->request_line.data,
+                    r->request_line.data + r->request_line.len, '?');
+    if (q == NULL) {
+        return NGX_DECLINED;
+    }
+
+    p = ngx_pnalloc(r->pool, r->request_line.len + sizeof("? ...") - 1);
+    if (p == NULL) {
+        return NGX_DECLINED;
+    }
+
+    r->request_line.len = ngx_sprintf(p, "%*s?... %V",
+                                      q - r->request_line.data,
+                                      r->request_line.data,
+                                      &r->http_protocol)
+                          - p;
+    r->request_line.data = p;
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_http_sockerless_headers_init(ngx_conf_t *cf)
+{
+    ngx_uint_t                        n;
+    ngx_array_t                       headers_in;
+    ngx_hash_key_t                   *hk;
+    ngx_hash_init_t                   hash;
+    ngx_http_header_t                *header, *copy;
+    ngx_http_core_main_conf_t        *cmcf;
+    ngx_http_sockerless_main_conf_t  *smcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+    smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_sockerless_module);
+
+    for (n = 0; ngx_http_headers_in[n].name.len; n++) {
+        /* void */
+    }
+
+    copy = ngx_palloc(cf->pool, n * sizeof(ngx_http_header_t));
+    if (copy == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(copy, ngx_http_headers_in, n * sizeof(ngx_http_header_t));
+
+    if (ngx_array_init(&headers_in, cf->temp_pool, n, sizeof(ngx_hash_key_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    for (header = copy; header < copy + n; header++) {
+
+        if (header->name.len == 4
+            && ngx_strncasecmp(header->name.data, (u_char *) "Host", 4) == 0)
+        {
+            smcf->process_host = header->handler;
+            header->handler = ngx_http_sockerless_process_host;
+        }
+
+        hk = ngx_array_push(&headers_in);
+        if (hk == NULL) {
+            return NGX_ERROR;
+        }
+
+        hk->key = header->name;
+        hk->key_hash = ngx_hash_key_lc(header->name.data, header->name.len);
+        hk->value = header;
+    }
+
+    if (smcf->process_host == NULL) {
+        /* an nginx without a "Host" handler: nothing to do */
+        return NGX_OK;
+    }
+
+    hash.hash = &cmcf->headers_in_hash;
+    hash.key = ngx_hash_key_lc;
+    hash.max_size = 512;
+    hash.bucket_size = ngx_align(64, ngx_cacheline_size);
+    hash.name = "headers_in_hash";
+    hash.pool = cf->pool;
+    hash.temp_pool = NULL;
+
+    return ngx_hash_init(&hash, headers_in.elts, headers_in.nelts);
+}
+
+
+static ngx_int_t
+ngx_http_sockerless_process_host(ngx_http_request_t *r, ngx_table_elt_t *h,
+    ngx_uint_t offset)
+{
+    ngx_http_sockerless_loc_conf_t   *slcf;
+    ngx_http_sockerless_main_conf_t  *smcf;
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_sockerless_module);
+
+    if (h->value.len == 0
+        && r->headers_in.host == NULL
+        && r->connection->sockaddr->sa_family == AF_UNIX)
+    {
+        /* the listener's default server: does it serve the Docker API? */
+
+        slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
+
+        if (slcf->json_errors == 1) {
+            r->headers_in.host = h;
+            return NGX_OK;
+        }
+    }
+
+    return smcf->process_host(r, h, offset);
+}

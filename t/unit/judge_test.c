@@ -1,0 +1,641 @@
+
+/*
+ * Copyright (C) ngx_sockerless developers
+ */
+
+
+/*
+ * Unit tests of the policy's judge (ngx_sockerless_judge.c), in TAP:
+ *
+ *     judge_test
+ *
+ * Each case is a request (method, target, content type, JSON body) and a
+ * policy, and the decision the judge must make: allowed, or refused with
+ * a status and a reason, and the names it leaves for dockerd to resolve.
+ * The policies are those of docs/policy.md's examples:
+ *
+ *   open      allow @all; privileged off
+ *   ci        allow @all; deny @swarm @plugins; privileged off;
+ *             bind /srv/builds /srv/cache:ro; image "docker.io/library/" and more
+ *   full      allow @all; privileged on
+ *   readonly  allow @read
+ *
+ * A path with a component named "link" counts as going through a symbolic
+ * link.  Memory comes from malloc and is freed after each case, so that
+ * the sanitizers see any overrun.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include "ngx_sockerless_judge.h"
+#include "ngx_sockerless_query.h"
+
+#include "tap.h"
+
+
+#define T_ALLOW     0
+#define T_DENY      403
+#define T_BAD       400
+
+
+typedef struct {
+    char                   *policy;
+    char                   *method;
+    char                   *target;      /* path and query */
+    char                   *body;        /* NULL: no body */
+    int                     want;        /* T_ALLOW, T_DENY, T_BAD */
+    char                   *reason;      /* a part of the reason */
+    int                     refs;        /* names for dockerd to resolve */
+} t_case_t;
+
+
+typedef struct {
+    char                   *args;
+    char                   *name;
+    ngx_int_t               rc;
+    char                   *value;
+} t_query_case_t;
+
+
+static void *t_alloc(void *data, size_t size);
+static void t_free_all(void);
+static ngx_uint_t t_symlink(void *data, ngx_str_t *path);
+static ngx_sockerless_rules_t *t_rules(char *name);
+static void t_case(t_case_t *c);
+static void t_answers(void);
+static void t_queries(void);
+static int t_has(ngx_str_t *s, char *part);
+
+
+static void   *t_blocks[4096];
+static size_t  t_nblocks;
+
+
+static t_case_t  t_cases[] = {
+
+    /* the request line */
+
+    { "open", "GET", "/containers/json", NULL, T_ALLOW, NULL, 0 },
+    { "open", "GET", "/v1.41/containers/json", NULL, T_ALLOW, NULL, 0 },
+    { "open", "GET", "/v1.11/containers/json", NULL, T_BAD, "version", 0 },
+    { "open", "GET", "/v1.x/containers/json", NULL, T_DENY,
+      "unknown-operation", 0 },
+    { "open", "GET", "/containers//json", NULL, T_BAD, "empty segment", 0 },
+    { "open", "GET", "/containers/../info", NULL, T_BAD, "dot segment", 0 },
+    { "open", "GET", "/containers%2Fjson", NULL, T_BAD, "escaped", 0 },
+    { "open", "GET", "/nothing", NULL, T_DENY, "unknown-operation", 0 },
+    { "readonly", "POST", "/containers/create", "{}", T_DENY,
+      "operation: ContainerCreate is not allowed", 0 },
+    { "readonly", "GET", "/containers/x/json", NULL, T_ALLOW, NULL, 0 },
+
+    /* @read makes dockerd connect nowhere and shows no process arguments */
+
+    { "readonly", "GET", "/distribution/busybox/json", NULL, T_DENY,
+      "operation: DistributionInspect", 0 },
+    { "readonly", "GET", "/images/search?term=x", NULL, T_DENY,
+      "operation: ImageSearch", 0 },
+    { "readonly", "GET", "/exec/e1/json", NULL, T_DENY,
+      "operation: ExecInspect", 0 },
+    { "readonly", "GET", "/plugins/privileges?remote=x", NULL, T_DENY,
+      "operation: GetPluginPrivileges", 0 },
+
+    /* host privilege itself */
+
+    { "open", "POST", "/swarm/init", "{}", T_DENY, "privileged: SwarmInit",
+      0 },
+    { "open", "POST", "/plugins/pull?remote=x", "[]", T_DENY,
+      "privileged: PluginPull", 0 },
+    { "open", "POST", "/plugins/x/set", "[]", T_DENY,
+      "privileged: PluginSet", 0 },
+    { "open", "GET", "/plugins", NULL, T_ALLOW, NULL, 0 },
+    { "full", "POST", "/plugins/x/set", "[\"DEBUG=1\"]", T_ALLOW, NULL, 0 },
+    { "full", "POST", "/plugins/x/set", "[1,", T_BAD, "json: ", 0 },
+
+    /* create: HostConfig and the top level */
+
+    { "open", "POST", "/containers/create",
+      "{\"Image\":\"busybox\"}", T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"HostConfig\":{\"Privileged\":true}}",
+      T_DENY, "privileged: HostConfig.Privileged", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"Privileged\":true}",
+      T_DENY, "privileged: Privileged", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"hostconfig\":{\"capadd\":[\"SYS_ADMIN\"]}}",
+      T_DENY, "CapAdd SYS_ADMIN", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"CapAdd\":\"SYS_ADMIN\"}}",
+      T_DENY, "CapAdd is not an array", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"CapAdd\":[\"chown\",\"CAP_KILL\"]}}",
+      T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"Binds\":[\"/:/host\"]}}",
+      T_DENY, "bind: host path / is not allowed", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"Binds\":[\"data:/data\"]}}", T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"MaskedPaths\":[]}}", T_DENY, "MaskedPaths", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"MaskedPaths\":null}}", T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"Privileged\":true},\"HostConfig\":{}}",
+      T_BAD, "json: ", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"Image\":1}", T_BAD, "Image is not a string", 0 },
+    { "open", "POST", "/containers/create", "[]", T_BAD,
+      "not an object", 0 },
+    { "full", "POST", "/containers/create",
+      "{\"HostConfig\":{\"Privileged\":true,\"Binds\":[\"/:/h\"]}}",
+      T_DENY, "bind: host path /", 0 },
+
+    /* namespaces, networks by another name */
+
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"PidMode\":\"host\"}}", T_DENY, "PidMode host", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"NetworkMode\":\"HOST\"}}",
+      T_DENY, "NetworkMode HOST", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"NetworkMode\":\"container:x\"}}",
+      T_DENY, "NetworkMode container:x", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"NetworkMode\":\"bridge\"}}", T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"NetworkMode\":\"none\"}}", T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"NetworkMode\":\"3f2a\"}}", T_ALLOW, NULL, 1 },
+    { "open", "POST", "/containers/create",
+      "{\"NetworkingConfig\":{\"EndpointsConfig\":{\"mynet\":{},"
+      "\"bridge\":{}}}}", T_ALLOW, NULL, 1 },
+    { "full", "POST", "/containers/create",
+      "{\"HostConfig\":{\"NetworkMode\":\"3f2a\"}}", T_ALLOW, NULL, 0 },
+
+    /* what else a privileged off identity may not set */
+
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"Runtime\":\"RUNC\"}}", T_DENY, "Runtime", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"Runtime\":\"runc\"}}", T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges:true\","
+      "\"no-new-privileges=false\",\"no-new-privileges\"]}}",
+      T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"SecurityOpt\":[\"NO-NEW-PRIVILEGES\"]}}",
+      T_DENY, "SecurityOpt", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges=yes\"]}}",
+      T_DENY, "SecurityOpt", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"SecurityOpt\":[\"disable\"]}}",
+      T_DENY, "SecurityOpt disable", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"LogConfig\":{\"Type\":\"syslog\",\"Config\":"
+      "{\"syslog-address\":\"unix:///run/docker.sock\"}}}}",
+      T_DENY, "LogConfig driver syslog", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":"
+      "{\"max-size\":\"1m\"}}}}", T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"OomScoreAdj\":-500}}", T_DENY, "OomScoreAdj", 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"OomScoreAdj\":-0}}", T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/create",
+      "{\"HostConfig\":{\"OomScoreAdj\":500}}", T_ALLOW, NULL, 0 },
+
+    /* start bodies (API < 1.24): both shapes, as create */
+
+    { "open", "POST", "/v1.23/containers/x/start",
+      "{\"HostConfig\":{\"Binds\":[\"/:/host\"],\"CapAdd\":[\"SYS_ADMIN\"],"
+      "\"PidMode\":\"host\"}}", T_DENY, "bind: host path /", 0 },
+    { "open", "POST", "/v1.23/containers/x/start",
+      "{\"hostCONFIG\":{\"CapAdd\":[\"SYS_ADMIN\"]}}", T_DENY,
+      "HostConfig.CapAdd", 0 },
+    { "open", "POST", "/v1.23/containers/x/start",
+      "{\"PidMode\":\"host\"}", T_DENY, "PidMode host", 0 },
+    { "open", "POST", "/containers/x/start", NULL, T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/x/start?checkpoint=c1", NULL, T_DENY,
+      "checkpoint", 0 },
+    { "open", "POST", "/containers/x/start?checkpoint-dir=/etc", NULL,
+      T_DENY, "checkpoint-dir", 0 },
+
+    /* update, exec */
+
+    { "open", "POST", "/containers/x/update",
+      "{\"Devices\":[{\"PathOnHost\":\"/dev/mem\"}]}", T_DENY, "Devices", 0 },
+    { "open", "POST", "/containers/x/update", "{\"Memory\":1000000}",
+      T_ALLOW, NULL, 0 },
+    { "open", "POST", "/containers/x/exec",
+      "{\"Cmd\":[\"sh\"],\"privileged\":true}", T_DENY, "Privileged exec",
+      0 },
+    { "open", "POST", "/containers/x/exec", "{\"Cmd\":[\"sh\"]}",
+      T_ALLOW, NULL, 0 },
+
+    /* binds and images of the "ci" policy */
+
+    { "ci", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
+      "[\"/srv/builds/a:/a\"]}}", T_ALLOW, NULL, 0 },
+    { "ci", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
+      "[\"/srv/buildsX:/a\"]}}", T_DENY, "host path /srv/buildsX", 0 },
+    { "ci", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
+      "[\"/srv/builds/../../etc:/a\"]}}", T_DENY, "host path /etc", 0 },
+    { "ci", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
+      "[\"/srv/builds/link/x:/a\"]}}", T_DENY, "symbolic link", 0 },
+    { "ci", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\","
+      "\"Source\":\"/srv/builds/link\",\"Target\":\"/a\"}]}}",
+      T_DENY, "symbolic link", 0 },
+    { "ci", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
+      "[\"/srv/cache:/c\"]}}", T_DENY, "read-only", 0 },
+    { "ci", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
+      "[\"/srv/cache/x:/c:ro\"]}}", T_ALLOW, NULL, 0 },
+    { "ci", "POST", "/containers/create",
+      "{\"Image\":\"quay.io/x\"}", T_DENY, "is not an allowed image", 0 },
+    { "ci", "POST", "/containers/create", "{}", T_DENY, "names no image",
+      0 },
+    { "ci", "POST", "/containers/create", "{\"Image\":\"sha256:abc\"}",
+      T_DENY, "not an image name", 0 },
+    { "ci", "POST", "/images/create?fromImage=quay.io/x&tag=1", NULL,
+      T_DENY, "quay.io/x:1", 0 },
+    { "ci", "POST", "/images/create?fromImage=busybox&tag=1", NULL,
+      T_ALLOW, NULL, 0 },
+    { "ci", "POST", "/images/create?fromImage=busybox&tag=%zz", NULL,
+      T_BAD, "malformed", 0 },
+    { "ci", "POST", "/images/create?FROMIMAGE=busybox&repo=quay.io/x",
+      NULL, T_DENY, "quay.io/x", 0 },
+    { "open", "POST", "/images/create?fromSrc=http://10.0.0.1/x&repo=x",
+      NULL, T_DENY, "fetch a URL", 0 },
+    { "open", "POST", "/images/create?fromSrc=-&repo=x", NULL, T_ALLOW,
+      NULL, 0 },
+    { "ci", "POST", "/services/create", "{}", T_DENY,
+      "operation: ServiceCreate", 0 },
+
+    /* builds */
+
+    { "open", "POST", "/build?networkmode=host", NULL, T_DENY,
+      "build networkmode host", 0 },
+    { "open", "POST", "/build?network%6Dode=host", NULL, T_DENY,
+      "build networkmode host", 0 },
+    { "open", "POST", "/build?NETWORKMODE=bridge&networkmode=host", NULL,
+      T_DENY, "networkmode host", 0 },
+    { "open", "POST", "/build?networkmode=mynet", NULL, T_ALLOW, NULL, 1 },
+    { "open", "POST", "/build?networkmode=none", NULL, T_ALLOW, NULL, 0 },
+    { "open", "POST", "/build?cgroupparent=/", NULL, T_DENY,
+      "cgroupparent", 0 },
+    { "open", "POST", "/build?remote=http://10.0.0.1/x", NULL, T_DENY,
+      "fetch a URL", 0 },
+    { "open", "POST", "/build?a=1;b=2", NULL, T_BAD, "malformed", 0 },
+
+    /* networks, volumes */
+
+    { "open", "POST", "/networks/create", "{\"Name\":\"n\",\"Driver\":"
+      "\"macvlan\"}", T_DENY, "network driver macvlan", 0 },
+    { "open", "POST", "/networks/create", "{\"Name\":\"n\",\"Driver\":"
+      "\"Bridge\"}", T_DENY, "network driver Bridge", 0 },
+    { "open", "POST", "/networks/create", "{\"Name\":\"n\",\"ConfigFrom\":"
+      "{\"Network\":\"c\"}}", T_DENY, "ConfigFrom", 0 },
+    { "open", "POST", "/networks/create", "{\"Name\":\"n\",\"IPAM\":"
+      "{\"Driver\":\"x\"}}", T_DENY, "IPAM driver", 0 },
+    { "open", "POST", "/networks/create", "{\"Name\":\"n\"}", T_ALLOW,
+      NULL, 0 },
+    { "open", "POST", "/networks/mynet/connect", "{\"Container\":\"c\"}",
+      T_ALLOW, NULL, 1 },
+    { "open", "POST", "/networks/host/connect", "{\"Container\":\"c\"}",
+      T_DENY, "NetworkConnect network host", 0 },
+    { "open", "POST", "/networks/bridge/connect", "{\"Container\":\"c\"}",
+      T_ALLOW, NULL, 0 },
+    { "open", "POST", "/volumes/create", "{\"Name\":\"v\",\"DriverOpts\":"
+      "{\"type\":\"none\",\"o\":\"bind\",\"device\":\"/\"}}", T_DENY,
+      "volume option", 0 },
+    { "open", "POST", "/volumes/create", "{\"Name\":\"v\",\"Driver\":"
+      "\"LOCAL\"}", T_DENY, "volume driver LOCAL", 0 },
+
+    /* services and the swarm */
+
+    { "open", "POST", "/services/create",
+      "{\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\"},"
+      "\"Networks\":[{\"Target\":\"host\"}]}}", T_DENY, "host network", 0 },
+    { "open", "POST", "/services/create",
+      "{\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\"},"
+      "\"Networks\":[{\"Target\":\"a1b2\"}]},\"Networks\":"
+      "[{\"Target\":\"ovl\"}]}", T_ALLOW, NULL, 2 },
+    { "open", "POST", "/services/create",
+      "{\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\"},"
+      "\"LogDriver\":{\"Name\":\"gelf\"}}}", T_DENY,
+      "TaskTemplate.LogDriver driver gelf", 0 },
+    { "open", "POST", "/swarm/update?version=1",
+      "{\"CAConfig\":{\"ExternalCAs\":[{\"URL\":\"https://x\"}]}}",
+      T_DENY, "ExternalCAs", 0 },
+    { "open", "POST", "/secrets/create",
+      "{\"Name\":\"s\",\"Driver\":{\"Name\":\"vault\"}}", T_DENY,
+      "secret Driver", 0 },
+
+    /* checkpoints in a host directory */
+
+    { "open", "DELETE", "/containers/x/checkpoints/c?dir=/etc", NULL,
+      T_DENY, "checkpoint dir=/etc", 0 },
+    { "open", "POST", "/containers/x/checkpoints",
+      "{\"CheckpointID\":\"c\",\"CheckpointDir\":\"/etc\"}", T_DENY,
+      "CheckpointDir", 0 },
+
+    /* forms add to the query */
+
+    { NULL, NULL, NULL, NULL, 0, NULL, 0 }
+};
+
+
+static t_query_case_t  t_query_cases[] = {
+    { "a=1&b=2", "b", NGX_OK, "2" },
+    { "a=1&a=2", "a", NGX_OK, "1" },
+    { "A=1&a=2", "a", NGX_OK, "2" },
+    { "%61=x", "a", NGX_OK, "x" },
+    { "a=x+y%20z", "a", NGX_OK, "x y z" },
+    { "a", "a", NGX_OK, "" },
+    { "a=", "a", NGX_OK, "" },
+    { "b=1", "a", NGX_DECLINED, NULL },
+    { "", "a", NGX_DECLINED, NULL },
+    { "a=1;b=2", "a", NGX_ERROR, NULL },
+    { "a=%zz", "a", NGX_ERROR, NULL },
+    { "b=%2", "a", NGX_ERROR, NULL },
+    { "platform=linux%2Farm64", "platform", NGX_OK, "linux/arm64" },
+    { "PLATFORM=linux/arm64", "platform", NGX_DECLINED, NULL },
+    { NULL, NULL, 0, NULL }
+};
+
+
+int
+main(void)
+{
+    t_case_t  *c;
+
+    for (c = t_cases; c->policy; c++) {
+        t_case(c);
+        t_free_all();
+    }
+
+    t_answers();
+    t_queries();
+
+    return t_done();
+}
+
+
+static void
+t_case(t_case_t *c)
+{
+    u_char                  *work, *q;
+    size_t                   len;
+    ngx_int_t                rc;
+    ngx_str_t                method;
+    ngx_sockerless_route_t   rt;
+    ngx_sockerless_judge_t   j;
+
+    len = ngx_strlen(c->target);
+    q = (u_char *) ngx_strchr(c->target, '?');
+
+    work = t_alloc(NULL, len + 1);
+
+    method.data = (u_char *) c->method;
+    method.len = ngx_strlen(c->method);
+
+    (void) ngx_sockerless_route((u_char *) c->target,
+                                q ? (size_t) (q - (u_char *) c->target) : len,
+                                &method, work, &rt);
+
+    ngx_memzero(&j, sizeof(ngx_sockerless_judge_t));
+
+    j.rules = t_rules(c->policy);
+    j.route = &rt;
+    j.op = ngx_sockerless_op(rt.op);
+    j.method = method;
+    j.alloc = t_alloc;
+    j.symlink = t_symlink;
+
+    if (q) {
+        j.args.data = q + 1;
+        j.args.len = (u_char *) c->target + len - (q + 1);
+    }
+
+    rc = ngx_sockerless_judge_line(&j);
+
+    if (rc == NGX_OK && j.body_needed && c->body) {
+        j.json.len = ngx_strlen(c->body);
+        j.json.data = t_alloc(NULL, j.json.len);
+        ngx_memcpy(j.json.data, c->body, j.json.len);
+
+        rc = ngx_sockerless_judge_body(&j);
+    }
+
+    if (c->want == T_ALLOW) {
+        t_ok(rc == NGX_OK, "%s %s %s %s: allowed%s%.*s", c->policy,
+             c->method, c->target, c->body ? c->body : "",
+             rc == NGX_OK ? "" : ", refused: ", (int) j.reason.len,
+             j.reason.data);
+
+        t_ok((j.refs ? (int) j.refs->nelts : 0) == c->refs,
+             "%s %s %s: %d names for dockerd", c->policy, c->method,
+             c->target, c->refs);
+
+        return;
+    }
+
+    t_ok(rc == NGX_DECLINED && (int) j.status == c->want
+         && t_has(&j.reason, c->reason),
+         "%s %s %s %s: %d \"%s\" (got %s %d \"%.*s\")", c->policy,
+         c->method, c->target, c->body ? c->body : "", c->want, c->reason,
+         rc == NGX_OK ? "allowed" : rc == NGX_DECLINED ? "refused" : "error",
+         (int) j.status, (int) j.reason.len, j.reason.data);
+}
+
+
+/* dockerd's answers for names it resolved */
+
+static void
+t_answers(void)
+{
+    ngx_int_t                rc;
+    const char              *err;
+    ngx_sockerless_ref_t     ref;
+    ngx_sockerless_jv_t     *host, *bridge;
+    ngx_sockerless_judge_t   j;
+
+    static char  host_json[] = "{\"Name\":\"host\",\"Id\":\"3f2a0c\","
+                               "\"Driver\":\"host\",\"Scope\":\"local\"}";
+    static char  bridge_json[] = "{\"Name\":\"mynet\",\"Id\":\"a1b2\","
+                                 "\"Driver\":\"bridge\"}";
+
+    ngx_memzero(&j, sizeof(ngx_sockerless_judge_t));
+    j.rules = t_rules("open");
+    j.alloc = t_alloc;
+
+    host = ngx_sockerless_json_parse((u_char *) host_json,
+                                     sizeof(host_json) - 1, t_alloc, NULL,
+                                     &err);
+    bridge = ngx_sockerless_json_parse((u_char *) bridge_json,
+                                       sizeof(bridge_json) - 1, t_alloc,
+                                       NULL, &err);
+
+    ref.kind = NGX_SOCKERLESS_KIND_NETWORK;
+    ngx_str_set(&ref.name, "3f2a");
+    ref.checks = NGX_SOCKERLESS_REF_NOT_HOST;
+    ref.where = "HostConfig.NetworkMode";
+
+    rc = ngx_sockerless_judge_answer(&j, &ref, host);
+
+    t_ok(rc == NGX_DECLINED && j.status == NGX_SOCKERLESS_FORBIDDEN
+         && t_has(&j.reason, "host's network"),
+         "an ID prefix of the host's network is refused: \"%.*s\"",
+         (int) j.reason.len, j.reason.data);
+
+    rc = ngx_sockerless_judge_answer(&j, &ref, bridge);
+    t_ok(rc == NGX_OK, "a bridge network passes");
+
+    rc = ngx_sockerless_judge_answer(&j, &ref, NULL);
+    t_ok(rc == NGX_OK, "a network dockerd does not know passes");
+
+    t_free_all();
+}
+
+
+static void
+t_queries(void)
+{
+    ngx_int_t        rc;
+    ngx_str_t        args, value;
+    t_query_case_t  *c;
+
+    for (c = t_query_cases; c->args; c++) {
+        args.len = ngx_strlen(c->args);
+        args.data = t_alloc(NULL, args.len + 1);
+        ngx_memcpy(args.data, c->args, args.len);
+
+        rc = ngx_sockerless_query_get(&args, c->name, &value, t_alloc, NULL);
+
+        t_ok(rc == c->rc
+             && (c->value == NULL
+                 || (value.len == ngx_strlen(c->value)
+                     && ngx_memcmp(value.data, c->value, value.len) == 0)),
+             "query \"%s\": %s is %s", c->args, c->name,
+             c->value ? c->value : (c->rc == NGX_ERROR ? "an error"
+                                                       : "not there"));
+        t_free_all();
+    }
+}
+
+
+static ngx_sockerless_rules_t *
+t_rules(char *name)
+{
+    ngx_uint_t                     i;
+    const ngx_sockerless_op_t     *op;
+
+    static u_char                  all[ngx_sockerless_op_n];
+    static u_char                  ci[ngx_sockerless_op_n];
+    static u_char                  read[ngx_sockerless_op_n];
+    static ngx_sockerless_bind_t   binds[2];
+    static ngx_str_t               images[1];
+    static ngx_array_t             ci_binds, ci_images;
+    static ngx_sockerless_rules_t  open, ci_rules, full, readonly;
+
+    for (i = 0; i < ngx_sockerless_op_n; i++) {
+        op = ngx_sockerless_op(i);
+        all[i] = 1;
+        ci[i] = !(op->groups & (NGX_SOCKERLESS_GROUP_SWARM
+                                |NGX_SOCKERLESS_GROUP_PLUGINS));
+        read[i] = (op->groups & NGX_SOCKERLESS_GROUP_READ) ? 1 : 0;
+    }
+
+    ngx_str_set(&binds[0].path, "/srv/builds");
+    binds[0].ro = 0;
+    ngx_str_set(&binds[1].path, "/srv/cache");
+    binds[1].ro = 1;
+    ci_binds.elts = binds;
+    ci_binds.nelts = 2;
+
+    ngx_str_set(&images[0], "docker.io/library/*");
+    ci_images.elts = images;
+    ci_images.nelts = 1;
+
+    open.allow = all;
+    ci_rules.allow = ci;
+    ci_rules.binds = &ci_binds;
+    ci_rules.images = &ci_images;
+    full.allow = all;
+    full.privileged = 1;
+    readonly.allow = read;
+
+    if (ngx_strcmp(name, "ci") == 0) {
+        return &ci_rules;
+    }
+
+    if (ngx_strcmp(name, "full") == 0) {
+        return &full;
+    }
+
+    if (ngx_strcmp(name, "readonly") == 0) {
+        return &readonly;
+    }
+
+    return &open;
+}
+
+
+static ngx_uint_t
+t_symlink(void *data, ngx_str_t *path)
+{
+    return t_has(path, "/link");
+}
+
+
+static int
+t_has(ngx_str_t *s, char *part)
+{
+    size_t  i, n;
+
+    n = ngx_strlen(part);
+
+    for (i = 0; i + n <= s->len; i++) {
+        if (ngx_memcmp(s->data + i, part, n) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static void *
+t_alloc(void *data, size_t size)
+{
+    void  *p;
+
+    if (t_nblocks == sizeof(t_blocks) / sizeof(t_blocks[0])) {
+        return NULL;
+    }
+
+    p = malloc(size ? size : 1);
+
+    if (p) {
+        t_blocks[t_nblocks++] = p;
+    }
+
+    return p;
+}
+
+
+static void
+t_free_all(void)
+{
+    while (t_nblocks) {
+        free(t_blocks[--t_nblocks]);
+    }
+}
