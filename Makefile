@@ -81,7 +81,7 @@ unit: $(BUILD)/Makefile
 DOCS_BEGIN =	<!-- groups: made by make docs, do not edit -->
 DOCS_END =	<!-- end of groups -->
 
-$(BUILD)/docs: $(BUILD)/Makefile $(SRCS) tools/gen-docs.c
+$(BUILD)/docs: $(BUILD)/Makefile $(SRCS) tools/gen-docs.c docs/policy.md
 	$(MAKE) -s -C t/unit BUILD=$(BUILD) gen-docs
 	mkdir -p $@
 	t/unit/gen-docs coverage > $@/api-coverage.md
