@@ -14,7 +14,7 @@
  *       rate, latency percentiles (p50, p99), status counts, errors and
  *       the driver's own CPU use (cpu=1.00 is one core busy)
  *
- *   sockerless-load latency -u BASE -p PATH [-c CONNS] [-d SECS]
+ *   sockerless-load latency -u BASE -p PATH [-c CONNS] [-d SECS | -n COUNT]
  *       the same for GET on raw sockets (epoll), as cheap per request as
  *       wrk: the latency percentiles of bench/run; responses must carry
  *       Content-Length
@@ -66,6 +66,7 @@ typedef struct {
     char        *body;
     size_t       body_len;
     long         conns;
+    int          conns_set;
     double       duration;
     long         count;
     double       timeout;
@@ -455,7 +456,7 @@ static int
 mode_latency(opts_t *o)
 {
     int                  ep, k, nev, stopping;
-    long                 n, i, done, errors, active, status[600];
+    long                 n, i, done, errors, active, started, status[600];
     char                 req[4096], codes[2048];
     size_t               req_len, len;
     ssize_t              r;
@@ -482,6 +483,7 @@ mode_latency(opts_t *o)
     c0 = cpu_seconds();
     done = errors = 0;
     stopping = 0;
+    started = n;
 
     for (i = 0; i < n; i++) {
         conns[i].due = t0;
@@ -496,7 +498,9 @@ mode_latency(opts_t *o)
         nev = epoll_wait(ep, evs, 256, 100);
         t = now();
 
-        if (!stopping && (stop_flag || t - t0 >= o->duration)) {
+        if (!stopping && (stop_flag
+                          || (o->count == 0 && t - t0 >= o->duration)))
+        {
             stopping = 1;
         }
 
@@ -589,7 +593,7 @@ mode_latency(opts_t *o)
             sample_add(&lat, (t - c->due) * 1e6);
             done++;
 
-            if (stopping) {
+            if (stopping || (o->count && started >= o->count)) {
                 epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
                 close(c->fd);
                 c->fd = -1;
@@ -597,6 +601,7 @@ mode_latency(opts_t *o)
                 continue;
             }
 
+            started++;
             c->due = t;
             c->sent = 0;
             c->state = 1;
@@ -916,7 +921,7 @@ stream_header(char *p, size_t size, size_t n, void *data)
 static int
 mode_events(opts_t *o)
 {
-    long        n, i, ok, failed, ended;
+    long        n, i, ok, failed, ended, added, answered, window;
     char        url[4096];
     double      t0;
     stream_t   *s;
@@ -930,17 +935,28 @@ mode_events(opts_t *o)
     m = new_multi(0);
     s = calloc(n, sizeof(stream_t));
 
-    for (i = 0; i < n; i++) {
-        s[i].e = new_easy(&s[i]);
-        curl_easy_setopt(s[i].e, CURLOPT_URL, url);
-        curl_easy_setopt(s[i].e, CURLOPT_HEADERFUNCTION, stream_header);
-        curl_easy_setopt(s[i].e, CURLOPT_HEADERDATA, &s[i]);
-        curl_multi_add_handle(m, s[i].e);
-    }
+    /* at most "window" streams opening at a time, as in mode_hijack */
+
+    window = o->conns_set ? o->conns : 256;
+    added = 0;
 
     t0 = now();
 
     while (!stop_flag) {
+
+        for (answered = 0, i = 0; i < added; i++) {
+            answered += s[i].state != 0;
+        }
+
+        while (added < n && added - answered < window) {
+            i = added++;
+            s[i].e = new_easy(&s[i]);
+            curl_easy_setopt(s[i].e, CURLOPT_URL, url);
+            curl_easy_setopt(s[i].e, CURLOPT_HEADERFUNCTION, stream_header);
+            curl_easy_setopt(s[i].e, CURLOPT_HEADERDATA, &s[i]);
+            curl_multi_add_handle(m, s[i].e);
+        }
+
         curl_multi_perform(m, &running);
 
         while ((msg = curl_multi_info_read(m, &left)) != NULL) {
@@ -981,7 +997,7 @@ mode_events(opts_t *o)
 
     printf("alive=%ld ended=%ld\n", ok, ended);
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < added; i++) {
         curl_multi_remove_handle(m, s[i].e);
         curl_easy_cleanup(s[i].e);
     }
@@ -999,6 +1015,7 @@ typedef struct {
     int      fd;
     int      state;     /* 0 connecting, 1 reading header, 2 up, 3 failed,
                            4 ended */
+    int      opening_done;
     size_t   sent;
     size_t   got;
     char     head[1024];
@@ -1038,6 +1055,7 @@ mode_hijack(opts_t *o)
     struct epoll_event   ev, evs[256];
     struct sockaddr_in   sin;
     int                  reported = 0, failures = 0;
+    long                 opened, opening, window;
 
     n = o->count;
     parse_base(o->base, &sin);
@@ -1054,32 +1072,44 @@ mode_hijack(opts_t *o)
     ep = epoll_create1(0);
     s = calloc(n, sizeof(session_t));
 
-    for (i = 0; i < n; i++) {
-        x = &s[i];
-        x->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-        if (x->fd < 0) {
-            die("socket: %s", strerror(errno));
-        }
+    /*
+     * at most "window" sessions are opening at a time: a burst of
+     * thousands overflows the listen queue of dockerd's unix socket,
+     * where connect() fails with EAGAIN instead of waiting
+     */
 
-        setsockopt(x->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-
-        if (connect(x->fd, (struct sockaddr *) &sin, sizeof(sin)) < 0
-            && errno != EINPROGRESS)
-        {
-            x->state = 3;
-            close(x->fd);
-            x->fd = -1;
-            continue;
-        }
-
-        ev.events = EPOLLOUT | EPOLLIN | EPOLLRDHUP;
-        ev.data.ptr = x;
-        epoll_ctl(ep, EPOLL_CTL_ADD, x->fd, &ev);
-    }
+    opened = 0;
+    opening = 0;
+    window = o->conns_set ? o->conns : 256;
 
     t0 = now();
 
     while (!stop_flag) {
+
+        while (opened < n && opening < window) {
+            x = &s[opened++];
+            x->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+            if (x->fd < 0) {
+                die("socket: %s", strerror(errno));
+            }
+
+            setsockopt(x->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+
+            if (connect(x->fd, (struct sockaddr *) &sin, sizeof(sin)) < 0
+                && errno != EINPROGRESS)
+            {
+                x->state = 3;
+                close(x->fd);
+                x->fd = -1;
+                continue;
+            }
+
+            opening++;
+            ev.events = EPOLLOUT | EPOLLIN | EPOLLRDHUP;
+            ev.data.ptr = x;
+            epoll_ctl(ep, EPOLL_CTL_ADD, x->fd, &ev);
+        }
+
         nev = epoll_wait(ep, evs, 256, 200);
 
         for (k = 0; k < nev; k++) {
@@ -1143,6 +1173,8 @@ mode_hijack(opts_t *o)
                 x->state = (strncmp(x->head, "HTTP/1.1 101", 12) == 0
                             || strncmp(x->head, "HTTP/1.1 200", 12) == 0)
                            ? 2 : 3;
+                opening--;
+                x->opening_done = 1;
 
                 if (x->state == 3) {
                     if (failures++ < 3) {
@@ -1166,6 +1198,11 @@ mode_hijack(opts_t *o)
             x->state = 4;
 
         close:
+
+            if (!x->opening_done) {
+                opening--;
+                x->opening_done = 1;
+            }
 
             epoll_ctl(ep, EPOLL_CTL_DEL, x->fd, NULL);
             close(x->fd);
@@ -1242,7 +1279,7 @@ main(int argc, char **argv)
         switch (ch) {
         case 'u': o.base = optarg; break;
         case 'p': o.path = optarg; break;
-        case 'c': o.conns = atol(optarg); break;
+        case 'c': o.conns = atol(optarg); o.conns_set = 1; break;
         case 'd': o.duration = atof(optarg); break;
         case 'n': o.count = atol(optarg); break;
         case 'X': o.method = optarg; break;
