@@ -141,6 +141,9 @@ struct ngx_http_sockerless_ctx_s {
     ngx_sockerless_route_t         route;
     const ngx_sockerless_op_t     *op;       /* NULL when no op matches */
 
+    /* the request target dockerd gets: as sent, or as a stage rewrote it */
+    ngx_str_t                      target;
+
     /* the pipeline: the stage that runs next */
     ngx_uint_t                     stage;
 

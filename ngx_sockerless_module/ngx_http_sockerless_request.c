@@ -84,6 +84,10 @@ ngx_http_sockerless_get_ctx(ngx_http_request_t *r)
         return ctx;
     }
 
+    /* what goes to dockerd, unless a stage rewrites it */
+
+    ctx->target = r->unparsed_uri;
+
     /* the path as the client sent it, without the query string */
 
     len = r->unparsed_uri.len;

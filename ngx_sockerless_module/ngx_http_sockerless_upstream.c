@@ -119,9 +119,12 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    /* the request line: the method and the target exactly as sent */
+    /*
+     * the request line: the method and the target, exactly as sent
+     * unless a stage rewrote it (ctx->target)
+     */
 
-    len = r->method_name.len + 1 + r->unparsed_uri.len
+    len = r->method_name.len + 1 + ctx->target.len
           + sizeof(" HTTP/1.1" CRLF) - 1;
 
     host = 0;
@@ -189,7 +192,7 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
 
     b->last = ngx_copy(b->last, r->method_name.data, r->method_name.len);
     *b->last++ = ' ';
-    b->last = ngx_copy(b->last, r->unparsed_uri.data, r->unparsed_uri.len);
+    b->last = ngx_copy(b->last, ctx->target.data, ctx->target.len);
     b->last = ngx_cpymem(b->last, " HTTP/1.1" CRLF,
                          sizeof(" HTTP/1.1" CRLF) - 1);
 
