@@ -39,9 +39,15 @@ ngx_http_sockerless_body(ngx_http_request_t *r,
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
+    /*
+     * what the policy judges, the image of a create to pull, and the
+     * labels of a create, which the module writes
+     */
+
     whole = (ctx->decision.judge && ctx->decision.judge->body_needed)
             || (ctx->op && (ctx->op->flags & NGX_SOCKERLESS_OP_PULL)
-                && slcf->auto_pull);
+                && slcf->auto_pull)
+            || (ctx->op && (ctx->op->flags & NGX_SOCKERLESS_OP_CREATE));
 
     ctx->body_next = next;
 
@@ -268,4 +274,29 @@ ngx_http_sockerless_body_replace(ngx_http_request_t *r,
     r->headers_in.content_length_n = ctx->json->last - ctx->json->pos;
 
     return NGX_OK;
+}
+
+
+/* the body read whole, as a stage rewrote it, goes to dockerd instead */
+
+ngx_int_t
+ngx_http_sockerless_body_set(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_str_t *json)
+{
+    ngx_buf_t  *b;
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->start = json->data;
+    b->pos = json->data;
+    b->last = json->data + json->len;
+    b->end = b->last;
+    b->memory = 1;
+
+    ctx->json = b;
+
+    return ngx_http_sockerless_body_replace(r, ctx);
 }

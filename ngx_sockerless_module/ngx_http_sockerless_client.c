@@ -77,7 +77,8 @@ ngx_http_sockerless_client_create(ngx_pool_t *pool, ngx_log_t *log,
 
 ngx_int_t
 ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
-    const char *method, ngx_str_t *target, ngx_str_t *headers)
+    const char *method, ngx_str_t *target, ngx_str_t *headers,
+    ngx_str_t *body)
 {
     size_t             len;
     ngx_int_t          rc;
@@ -96,6 +97,12 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
           + sizeof(" HTTP/1.0" CRLF "Host: docker" CRLF CRLF) - 1
           + headers->len;
 
+    if (body) {
+        len += sizeof("Content-Type: application/json" CRLF
+                      "Content-Length: " CRLF) - 1
+               + NGX_SIZE_T_LEN + body->len;
+    }
+
     b = ngx_create_temp_buf(c->pool, len);
     if (b == NULL) {
         ngx_str_set(&c->message, "out of memory");
@@ -103,7 +110,16 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     }
 
     b->last = ngx_sprintf(b->last, "%s %V HTTP/1.0" CRLF "Host: docker" CRLF
-                          "%V" CRLF, method, target, headers);
+                          "%V", method, target, headers);
+
+    if (body) {
+        b->last = ngx_sprintf(b->last, "Content-Type: application/json" CRLF
+                              "Content-Length: %uz" CRLF CRLF "%V",
+                              body->len, body);
+
+    } else {
+        b->last = ngx_cpymem(b->last, CRLF, 2);
+    }
 
     c->out = b;
 

@@ -24,6 +24,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_sockerless_module.h"
+#include "ngx_sockerless_query.h"
 
 
 #define NGX_HTTP_SOCKERLESS_MESSAGE_LEN  512
@@ -35,6 +36,11 @@ static u_char *ngx_http_sockerless_special_message(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, ngx_uint_t status, u_char *buf,
     u_char *last);
 static ngx_int_t ngx_http_sockerless_header_filter(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sockerless_replace(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, u_char *msg, u_char *last);
+static u_char *ngx_http_sockerless_conflict_message(ngx_http_request_t *r,
+    u_char *buf, u_char *last);
+static void *ngx_http_sockerless_filter_alloc(void *data, size_t size);
 static ngx_int_t ngx_http_sockerless_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
 static ngx_int_t ngx_http_sockerless_text_filter(ngx_http_request_t *r,
@@ -208,7 +214,6 @@ static ngx_int_t
 ngx_http_sockerless_header_filter(ngx_http_request_t *r)
 {
     u_char                          *p;
-    ngx_buf_t                       *b;
     ngx_http_sockerless_ctx_t       *ctx;
     ngx_http_sockerless_loc_conf_t  *slcf;
     u_char                           msg[NGX_HTTP_SOCKERLESS_MESSAGE_LEN];
@@ -226,6 +231,18 @@ ngx_http_sockerless_header_filter(ngx_http_request_t *r)
         ngx_http_clear_content_length(r);
 
         return ngx_http_next_header_filter(r);
+    }
+
+    if (ctx && r->upstream && r == r->main
+        && r->headers_out.status == NGX_HTTP_CONFLICT
+        && ctx->op && ctx->op->judge == NGX_SOCKERLESS_JUDGE_CREATE
+        && ctx->decision.policy && ctx->decision.policy->rules.owned)
+    {
+        /* dockerd's 409 names the container that has the name: another's */
+
+        p = ngx_http_sockerless_conflict_message(r, msg, msg + sizeof(msg));
+
+        return ngx_http_sockerless_replace(r, ctx, msg, p);
     }
 
     if (r->err_status < NGX_HTTP_BAD_REQUEST || r != r->main) {
@@ -258,7 +275,19 @@ ngx_http_sockerless_header_filter(ngx_http_request_t *r)
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "sockerless: %ui %*s", r->err_status, p - msg, msg);
 
-    b = ngx_http_sockerless_json_message(r, msg, p - msg);
+    return ngx_http_sockerless_replace(r, ctx, msg, p);
+}
+
+
+/* the answer's body replaced by {"message": [msg, last)} */
+
+static ngx_int_t
+ngx_http_sockerless_replace(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, u_char *msg, u_char *last)
+{
+    ngx_buf_t  *b;
+
+    b = ngx_http_sockerless_json_message(r, msg, last - msg);
     if (b == NULL) {
         return NGX_ERROR;
     }
@@ -362,6 +391,38 @@ ngx_http_sockerless_text_filter(ngx_http_request_t *r,
     out.next = NULL;
 
     return ngx_http_next_body_filter(r, &out);
+}
+
+
+/*
+ * dockerd's words for a name conflict, without the ID of the container
+ * that has the name: "Conflict. The container name "/web" is already in
+ * use by container "<ID>". ..."
+ */
+
+static u_char *
+ngx_http_sockerless_conflict_message(ngx_http_request_t *r, u_char *buf,
+    u_char *last)
+{
+    ngx_str_t  name;
+
+    if (ngx_sockerless_query_get(&r->args, "name", &name,
+                                 ngx_http_sockerless_filter_alloc, r->pool)
+        != NGX_OK)
+    {
+        ngx_str_set(&name, "");
+    }
+
+    return ngx_slprintf(buf, last, "Conflict. The container name \"/%V\" "
+                        "is already in use by another container. You have "
+                        "to choose another name.", &name);
+}
+
+
+static void *
+ngx_http_sockerless_filter_alloc(void *data, size_t size)
+{
+    return ngx_palloc((ngx_pool_t *) data, size);
 }
 
 

@@ -106,6 +106,13 @@ static ngx_command_t  ngx_http_sockerless_commands[] = {
       offsetof(ngx_http_sockerless_loc_conf_t, pull_timeout),
       NULL },
 
+    { ngx_string("sockerless_owner_label"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, owner_label),
+      NULL },
+
     { ngx_string("sockerless_max_json_body"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_size_slot,
@@ -166,6 +173,7 @@ static ngx_http_sockerless_stage_pt  ngx_http_sockerless_stages[] = {
     ngx_http_sockerless_body,         /* a body read whole (body.c) */
     ngx_http_sockerless_policy_body,  /* the body judged (policy.c) */
     ngx_http_sockerless_resolve,      /* names dockerd resolves (resolve.c) */
+    ngx_http_sockerless_policy_rewrite,   /* what dockerd gets (policy.c) */
     ngx_http_sockerless_pull,         /* the image of a create (pull.c) */
     ngx_http_sockerless_forward,      /* to dockerd (upstream.c) */
     NULL
@@ -395,6 +403,9 @@ ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_size_value(conf->max_json_body, prev->max_json_body,
                               4 * 1024 * 1024);
+
+    ngx_conf_merge_str_value(conf->owner_label, prev->owner_label,
+                             NGX_SOCKERLESS_OWNER_LABEL);
 
     if (conf->upstream.upstream == NULL) {
         conf->upstream.upstream = prev->upstream.upstream;

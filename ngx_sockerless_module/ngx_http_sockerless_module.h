@@ -33,7 +33,8 @@
 #define NGX_HTTP_SOCKERLESS_ERROR        3
 
 
-typedef struct ngx_http_sockerless_ctx_s  ngx_http_sockerless_ctx_t;
+typedef struct ngx_http_sockerless_ctx_s    ngx_http_sockerless_ctx_t;
+typedef struct ngx_http_sockerless_cache_s  ngx_http_sockerless_cache_t;
 
 
 /*
@@ -59,6 +60,7 @@ typedef ngx_int_t (*ngx_http_sockerless_stage_pt)(ngx_http_request_t *r,
 typedef struct {
     ngx_str_t                      name;
     ngx_sockerless_rules_t         rules;
+    ngx_http_complex_value_t      *owner;     /* "owner", per request */
     u_char                        *deny;      /* by operation id, parsing */
 } ngx_http_sockerless_policy_t;
 
@@ -69,6 +71,9 @@ typedef struct {
 
     /* nginx's own "Host" handler, see ngx_http_sockerless_request.c */
     ngx_http_header_handler_pt     process_host;
+
+    /* facts of full IDs this worker learned (resolve.c) */
+    ngx_http_sockerless_cache_t   *cache;
 } ngx_http_sockerless_main_conf_t;
 
 
@@ -90,6 +95,8 @@ typedef struct {
     ngx_flag_t                     auto_pull;
     ngx_msec_t                     pull_timeout;
     size_t                         max_json_body;
+
+    ngx_str_t                      owner_label;
 } ngx_http_sockerless_loc_conf_t;
 
 
@@ -106,6 +113,7 @@ typedef enum {
 typedef struct {
     ngx_http_sockerless_policy_t  *policy;
     ngx_str_t                      name;      /* of the policy, or "" */
+    ngx_str_t                      owner;     /* the policy's owner */
     ngx_str_t                      reason;
     ngx_uint_t                     status;    /* of a refusal */
     ngx_uint_t                     decision;  /* NGX_HTTP_SOCKERLESS_* */
@@ -194,6 +202,8 @@ ngx_int_t ngx_http_sockerless_policy_body(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
 ngx_int_t ngx_http_sockerless_policy_verdict(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, ngx_int_t rc);
+ngx_int_t ngx_http_sockerless_policy_rewrite(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
 
 /* ngx_http_sockerless_resolve.c */
 ngx_int_t ngx_http_sockerless_resolve(ngx_http_request_t *r,
@@ -202,6 +212,8 @@ ngx_int_t ngx_http_sockerless_resolve(ngx_http_request_t *r,
 /* ngx_http_sockerless_body.c */
 ngx_int_t ngx_http_sockerless_body(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
+ngx_int_t ngx_http_sockerless_body_set(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_str_t *json);
 
 /* ngx_http_sockerless_pull.c */
 ngx_int_t ngx_http_sockerless_pull(ngx_http_request_t *r,

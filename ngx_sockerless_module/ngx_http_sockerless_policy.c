@@ -30,6 +30,10 @@ static char *ngx_http_sockerless_policy_directive(ngx_conf_t *cf,
 static char *ngx_http_sockerless_policy_ops(ngx_conf_t *cf, u_char *ops);
 static char *ngx_http_sockerless_policy_binds(ngx_conf_t *cf,
     ngx_http_sockerless_policy_t *pl);
+static char *ngx_http_sockerless_policy_owner(ngx_conf_t *cf,
+    ngx_http_sockerless_policy_t *pl);
+static ngx_int_t ngx_http_sockerless_policy_stamp(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx);
 static void ngx_http_sockerless_policy_shared(ngx_conf_t *cf,
     ngx_http_sockerless_main_conf_t *smcf, ngx_http_sockerless_policy_t *pl);
 static ngx_http_sockerless_policy_t *ngx_http_sockerless_policy_find(
@@ -156,6 +160,10 @@ ngx_http_sockerless_policy_directive(ngx_conf_t *cf, ngx_command_t *dummy,
 
     if (ngx_strcmp(value[0].data, "bind") == 0 && cf->args->nelts > 1) {
         return ngx_http_sockerless_policy_binds(cf, pl);
+    }
+
+    if (ngx_strcmp(value[0].data, "owner") == 0 && cf->args->nelts == 2) {
+        return ngx_http_sockerless_policy_owner(cf, pl);
     }
 
     if (ngx_strcmp(value[0].data, "image") == 0 && cf->args->nelts > 1) {
@@ -327,6 +335,42 @@ ngx_http_sockerless_policy_binds(ngx_conf_t *cf,
 }
 
 
+/* "owner VALUE": the owner of what the policy's identity makes and sees */
+
+static char *
+ngx_http_sockerless_policy_owner(ngx_conf_t *cf,
+    ngx_http_sockerless_policy_t *pl)
+{
+    ngx_str_t                         *value;
+    ngx_http_compile_complex_value_t   ccv;
+
+    if (pl->owner) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    pl->owner = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
+    if (pl->owner == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = &value[1];
+    ccv.complex_value = pl->owner;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    pl->rules.owned = 1;
+
+    return NGX_CONF_OK;
+}
+
+
 /*
  * A directory that two policies may bind read-write lets one plant a
  * link or a set-user-ID file for the other: said at "nginx -t".
@@ -427,6 +471,20 @@ ngx_http_sockerless_policy_line(ngx_http_request_t *r,
 
     ctx->decision.name = ctx->decision.policy->name;
 
+    /* the owner, evaluated per request; an empty one is refused */
+
+    if (ctx->decision.policy->owner
+        && ngx_http_complex_value(r, ctx->decision.policy->owner,
+                                  &ctx->decision.owner)
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    j->owner = ctx->decision.owner;
+    j->label = slcf->owner_label;
+    j->target = r->unparsed_uri;
+
     j->rules = &ctx->decision.policy->rules;
     j->route = &ctx->route;
     j->op = ctx->op;
@@ -497,6 +555,13 @@ ngx_http_sockerless_policy_verdict(ngx_http_request_t *r,
     d->reason = j->reason;
     d->status = j->status;
 
+    if (j->status == NGX_HTTP_NOT_FOUND || j->status == NGX_HTTP_CONFLICT) {
+        /* what another owns is, to this owner, what dockerd says of none */
+
+        return ngx_http_sockerless_send_error(r, j->status, "%V",
+                                              &j->message);
+    }
+
     if (j->status == NGX_HTTP_BAD_REQUEST) {
         return ngx_http_sockerless_send_error(r, NGX_HTTP_BAD_REQUEST,
                                               "refused by policy \"%V\": %V",
@@ -507,6 +572,109 @@ ngx_http_sockerless_policy_verdict(ngx_http_request_t *r,
                                           "%V denied by policy \"%V\": %V",
                                           ctx->op ? &ctx->op->name : &none,
                                           &d->name, &d->reason);
+}
+
+
+/*
+ * The stage after the judge and dockerd's answers: what dockerd gets
+ * instead of what the client sent, names as the full IDs they were
+ * checked as, labels the module writes, filters it adds.
+ */
+
+ngx_int_t
+ngx_http_sockerless_policy_rewrite(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next)
+{
+    ngx_str_t                target, body;
+    ngx_sockerless_judge_t  *j;
+
+    j = ctx->decision.judge;
+
+    if (j == NULL) {
+        return ngx_http_sockerless_policy_stamp(r, ctx);
+    }
+
+    target.len = 0;
+    body.len = 0;
+
+    if (ngx_sockerless_judge_rewritten(j, &target, &body) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (target.len) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "sockerless target: \"%V\"", &target);
+
+        ctx->target = target;
+    }
+
+    if (body.len && ngx_http_sockerless_body_set(r, ctx, &body) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Without a policy: a create that makes containers still gets an owner
+ * label, empty, unless the client wrote one; no image's labels make
+ * anyone its owner.  A body the strict reader refuses goes as it is.
+ */
+
+static ngx_int_t
+ngx_http_sockerless_policy_stamp(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx)
+{
+    ngx_int_t                        rc;
+    ngx_str_t                        body;
+    ngx_sockerless_judge_t           j;
+    ngx_sockerless_rules_t           rules;
+    ngx_http_sockerless_loc_conf_t  *slcf;
+
+    if (ctx->op == NULL || !(ctx->op->flags & NGX_SOCKERLESS_OP_CREATE)
+        || ctx->json == NULL || ctx->json->last == ctx->json->pos)
+    {
+        return NGX_OK;
+    }
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
+
+    ngx_memzero(&rules, sizeof(ngx_sockerless_rules_t));
+    ngx_memzero(&j, sizeof(ngx_sockerless_judge_t));
+
+    rules.privileged = 1;
+
+    j.rules = &rules;
+    j.route = &ctx->route;
+    j.op = ctx->op;
+    j.label = slcf->owner_label;
+    j.alloc = ngx_http_sockerless_policy_alloc;
+    j.data = r->pool;
+    j.json.data = ctx->json->pos;
+    j.json.len = ctx->json->last - ctx->json->pos;
+
+    rc = ngx_sockerless_judge_stamp(&j);
+
+    if (rc == NGX_DECLINED) {
+        return NGX_OK;
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    body.len = 0;
+
+    if (ngx_sockerless_judge_rewritten(&j, &body, &body) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (body.len && ngx_http_sockerless_body_set(r, ctx, &body) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 

@@ -473,7 +473,7 @@ ngx_http_sockerless_pull_step(ngx_http_sockerless_pull_t *p, ngx_uint_t step)
 
     if (ngx_http_sockerless_client_request(p->client,
                                            step ? "POST" : "GET",
-                                           &target, &headers)
+                                           &target, &headers, NULL)
         != NGX_OK)
     {
         ngx_http_sockerless_pull_failed(p, NGX_HTTP_BAD_GATEWAY,

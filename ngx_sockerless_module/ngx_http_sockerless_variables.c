@@ -15,6 +15,7 @@
 #define NGX_HTTP_SOCKERLESS_VAR_POLICY    0
 #define NGX_HTTP_SOCKERLESS_VAR_DECISION  1
 #define NGX_HTTP_SOCKERLESS_VAR_REASON    2
+#define NGX_HTTP_SOCKERLESS_VAR_OWNER     3
 
 
 static ngx_int_t ngx_http_sockerless_op_variable(ngx_http_request_t *r,
@@ -65,6 +66,10 @@ static ngx_http_variable_t  ngx_http_sockerless_vars[] = {
 
     { ngx_string("sockerless_reason"), NULL,
       ngx_http_sockerless_decision_variable, NGX_HTTP_SOCKERLESS_VAR_REASON,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("sockerless_owner"), NULL,
+      ngx_http_sockerless_decision_variable, NGX_HTTP_SOCKERLESS_VAR_OWNER,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
@@ -176,7 +181,7 @@ ngx_http_sockerless_pulled_variable(ngx_http_request_t *r,
 }
 
 
-/* data: the policy's name, the decision, or its reason */
+/* data: the policy's name, the decision, its reason, or the owner */
 
 static ngx_int_t
 ngx_http_sockerless_decision_variable(ngx_http_request_t *r,
@@ -200,6 +205,10 @@ ngx_http_sockerless_decision_variable(ngx_http_request_t *r,
 
     case NGX_HTTP_SOCKERLESS_VAR_POLICY:
         ngx_http_sockerless_set_variable(v, d->name.data, d->name.len);
+        break;
+
+    case NGX_HTTP_SOCKERLESS_VAR_OWNER:
+        ngx_http_sockerless_set_variable(v, d->owner.data, d->owner.len);
         break;
 
     case NGX_HTTP_SOCKERLESS_VAR_DECISION:

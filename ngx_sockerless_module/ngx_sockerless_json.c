@@ -40,6 +40,9 @@ static int ngx_sockerless_json_end(void *data);
 static int ngx_sockerless_json_start_array(void *data);
 
 
+static u_char  ngx_sockerless_json_digits[] = "0123456789abcdef";
+
+
 static const yajl_callbacks  ngx_sockerless_json_callbacks = {
     ngx_sockerless_json_null,
     ngx_sockerless_json_boolean,
@@ -101,6 +104,95 @@ ngx_sockerless_json_string(u_char *json, size_t len, const char *key,
     }
 
     return rc;
+}
+
+
+ngx_int_t
+ngx_sockerless_json_edit(ngx_str_t *json, ngx_sockerless_edit_t *edits,
+    ngx_uint_t n, ngx_str_t *out, ngx_sockerless_alloc_pt alloc, void *data)
+{
+    u_char      *p;
+    size_t       len, pos;
+    ngx_uint_t   i;
+
+    len = json->len;
+
+    for (i = 0; i < n; i++) {
+        len += edits[i].text.len - (edits[i].end - edits[i].off);
+    }
+
+    out->data = alloc(data, len + 1);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = out->data;
+    pos = 0;
+
+    for (i = 0; i < n; i++) {
+        if (edits[i].off > pos) {
+            p = ngx_cpymem(p, json->data + pos, edits[i].off - pos);
+        }
+
+        if (edits[i].text.len) {
+            p = ngx_cpymem(p, edits[i].text.data, edits[i].text.len);
+        }
+
+        pos = edits[i].end;
+    }
+
+    if (json->len > pos) {
+        p = ngx_cpymem(p, json->data + pos, json->len - pos);
+    }
+
+    out->len = p - out->data;
+
+    return NGX_OK;
+}
+
+
+size_t
+ngx_sockerless_json_escape(u_char *dst, u_char *src, size_t len)
+{
+    u_char  *d;
+    size_t   i, n;
+
+    n = 0;
+    d = dst;
+
+    for (i = 0; i < len; i++) {
+
+        if (src[i] == '"' || src[i] == '\\') {
+            n += 2;
+
+            if (d) {
+                *d++ = '\\';
+                *d++ = src[i];
+            }
+
+            continue;
+        }
+
+        if (src[i] < 0x20 || src[i] == 0x7f) {
+            n += 6;
+
+            if (d) {
+                d = ngx_cpymem(d, "\\u00", 4);
+                *d++ = ngx_sockerless_json_digits[src[i] >> 4];
+                *d++ = ngx_sockerless_json_digits[src[i] & 0xf];
+            }
+
+            continue;
+        }
+
+        n++;
+
+        if (d) {
+            *d++ = src[i];
+        }
+    }
+
+    return n;
 }
 
 
@@ -358,6 +450,10 @@ typedef struct {
     ngx_uint_t                 depth;
     ngx_uint_t                 nomem;
     const char                *err;
+
+    yajl_handle                handle;
+    u_char                    *json;
+    size_t                     pos;       /* after the last token */
 } ngx_sockerless_tree_t;
 
 
@@ -434,6 +530,9 @@ ngx_sockerless_json_parse(u_char *json, size_t len,
         return NULL;
     }
 
+    t.handle = h;
+    t.json = json;
+
     st = yajl_parse(h, json, len);
 
     if (st == yajl_status_ok) {
@@ -489,6 +588,21 @@ ngx_sockerless_tree_add(ngx_sockerless_tree_t *t, ngx_uint_t type)
     ngx_memzero(v, sizeof(ngx_sockerless_jv_t));
 
     v->type = type;
+
+    /* the value starts after the separators that follow the last token */
+
+    v->end = yajl_get_bytes_consumed(t->handle);
+
+    for (v->off = t->pos; v->off < v->end; v->off++) {
+        switch (t->json[v->off]) {
+        case ' ': case '\t': case '\r': case '\n': case ':': case ',':
+            continue;
+        }
+
+        break;
+    }
+
+    t->pos = v->end;
 
     parent = t->cur;
 
@@ -637,6 +751,8 @@ ngx_sockerless_tree_map_key(void *data, const unsigned char *s, size_t len)
         return 0;
     }
 
+    t->pos = yajl_get_bytes_consumed(t->handle);
+
     return ngx_sockerless_tree_copy(t, &t->key, s, len) == NGX_OK;
 }
 
@@ -653,6 +769,9 @@ ngx_sockerless_tree_end_map(void *data)
     if (ngx_sockerless_tree_unique(t, obj) != NGX_OK) {
         return 0;
     }
+
+    t->pos = yajl_get_bytes_consumed(t->handle);
+    obj->end = t->pos;
 
     t->cur = obj->parent;
     t->depth--;
@@ -688,6 +807,9 @@ static int
 ngx_sockerless_tree_end_array(void *data)
 {
     ngx_sockerless_tree_t  *t = data;
+
+    t->pos = yajl_get_bytes_consumed(t->handle);
+    t->cur->end = t->pos;
 
     t->cur = t->cur->parent;
     t->depth--;

@@ -62,6 +62,8 @@ struct ngx_sockerless_jv_s {
     ngx_sockerless_jv_t       *last;      /* the last of them */
     ngx_sockerless_jv_t       *next;
     ngx_sockerless_jv_t       *parent;
+    size_t                     off;       /* the value's bytes in the */
+    size_t                     end;       /* document: [off, end) */
 };
 
 
@@ -88,6 +90,30 @@ ngx_uint_t ngx_sockerless_json_eq(ngx_sockerless_jv_t *v, const char *s);
 
 /* a string that is "s" in any case of ASCII letters */
 ngx_uint_t ngx_sockerless_json_caseeq(ngx_sockerless_jv_t *v, const char *s);
+
+/* a replacement of the bytes [off, end) of a document by "text" */
+
+typedef struct {
+    size_t                     off;
+    size_t                     end;
+    ngx_str_t                  text;
+} ngx_sockerless_edit_t;
+
+
+/*
+ * "json" with "edits" made (n of them, sorted by their offsets, none
+ * overlapping another) into "out", allocated with "alloc"; everything
+ * else stays byte for byte.  NGX_ERROR: "alloc" failed.
+ */
+ngx_int_t ngx_sockerless_json_edit(ngx_str_t *json,
+    ngx_sockerless_edit_t *edits, ngx_uint_t n, ngx_str_t *out,
+    ngx_sockerless_alloc_pt alloc, void *data);
+
+/*
+ * "src" as the inside of a JSON string, into "dst" (NULL: only the length
+ * is returned): quotes, backslashes and control characters escaped
+ */
+size_t ngx_sockerless_json_escape(u_char *dst, u_char *src, size_t len);
 
 /* Go's strings.EqualFold for a key against an ASCII name */
 ngx_uint_t ngx_sockerless_json_key_match(u_char *key, size_t len,

@@ -39,7 +39,7 @@ static ngx_int_t ngx_sockerless_judge_deny(ngx_sockerless_judge_t *j,
     ngx_uint_t status, const char *fmt, ...);
 static ngx_int_t ngx_sockerless_judge_ref(ngx_sockerless_judge_t *j,
     ngx_uint_t kind, ngx_str_t *name, ngx_uint_t checks, const char *where,
-    const char *field);
+    const char *field, ngx_sockerless_jv_t *node);
 static ngx_int_t ngx_sockerless_judge_arg(ngx_sockerless_judge_t *j,
     const char *name, ngx_str_t *value);
 static ngx_int_t ngx_sockerless_judge_strings(ngx_sockerless_judge_t *j,
@@ -65,6 +65,8 @@ static ngx_int_t ngx_sockerless_judge_volume(ngx_sockerless_judge_t *j,
 static ngx_int_t ngx_sockerless_judge_network(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *body);
 static ngx_int_t ngx_sockerless_judge_connect(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *body);
+static ngx_int_t ngx_sockerless_judge_connect_body(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *body);
 static ngx_int_t ngx_sockerless_judge_swarm(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *body);
@@ -102,12 +104,34 @@ static ngx_int_t ngx_sockerless_judge_service_networks(
     const char *where);
 static u_char *ngx_sockerless_judge_format(u_char *p, u_char *last,
     const char *fmt, va_list args);
+static u_char *ngx_sockerless_judge_sprintf(u_char *p, u_char *last,
+    const char *fmt, ...);
 static ngx_uint_t ngx_sockerless_judge_caseeq(u_char *s, size_t len,
     const char *name);
 static ngx_uint_t ngx_sockerless_judge_casestr(ngx_str_t *s,
     const char *part);
 static ngx_uint_t ngx_sockerless_judge_parse_bool(ngx_str_t *s);
+static ngx_uint_t ngx_sockerless_judge_builtin(ngx_str_t *mode);
 static ngx_uint_t ngx_sockerless_judge_shares(ngx_str_t *mode);
+static void *ngx_sockerless_judge_push(ngx_sockerless_judge_t *j,
+    ngx_array_t **a, size_t size);
+static ngx_int_t ngx_sockerless_judge_edit(ngx_sockerless_judge_t *j,
+    size_t off, size_t end, u_char *text, size_t len);
+static ngx_int_t ngx_sockerless_judge_owner_line(ngx_sockerless_judge_t *j);
+static ngx_int_t ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *hc, const char *where);
+static ngx_int_t ngx_sockerless_judge_owner_container(
+    ngx_sockerless_judge_t *j, ngx_str_t *ref, const char *where,
+    const char *field);
+static ngx_int_t ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *obj, const char *where);
+static ngx_int_t ngx_sockerless_judge_commit_query(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *body);
+static ngx_int_t ngx_sockerless_judge_owned_name(ngx_sockerless_judge_t *j,
+    ngx_uint_t kind, ngx_sockerless_jv_t *v, const char *where);
+static ngx_uint_t ngx_sockerless_judge_has_key(ngx_sockerless_judge_t *j,
+    ngx_str_t *json, ngx_str_t *key);
+static ngx_uint_t ngx_sockerless_judge_owned_kind(ngx_uint_t kind);
 
 
 /* the judges of NGX_SOCKERLESS_JUDGE_*, in that order */
@@ -131,7 +155,8 @@ static ngx_sockerless_judges_t  ngx_sockerless_judges[] = {
     { NULL, ngx_sockerless_judge_exec,
       "`Privileged` against `privileged off`" },
 
-    { NULL, NULL, NULL },
+    { ngx_sockerless_judge_commit_query, NULL,
+      "with an owner: the container must be the owner's" },
 
     { ngx_sockerless_judge_pull, NULL,
       "`fromImage`/`repo` and `tag` against `image`; `fromSrc` other "
@@ -152,8 +177,9 @@ static ngx_sockerless_judges_t  ngx_sockerless_judges[] = {
       "driver, ingress, `ConfigFrom`, IPAM driver and options against "
       "`privileged off`" },
 
-    { ngx_sockerless_judge_connect, NULL,
-      "the network resolved: not the host's" },
+    { ngx_sockerless_judge_connect, ngx_sockerless_judge_connect_body,
+      "the network resolved: not the host's; with an owner: the network "
+      "and the container must be the owner's" },
 
     { NULL, ngx_sockerless_judge_swarm,
       "`CAConfig.ExternalCAs` and the default log driver against "
@@ -166,6 +192,24 @@ static ngx_sockerless_judges_t  ngx_sockerless_judges[] = {
       ngx_sockerless_judge_checkpoint,
       "a checkpoint directory (`dir`, `CheckpointDir`) refused by "
       "`privileged off`" }
+};
+
+
+/* dockerd's words for a missing object, by NGX_SOCKERLESS_KIND_* */
+
+static ngx_str_t  ngx_sockerless_missing[] = {
+    ngx_string("No such object: %V"),
+    ngx_string("No such container: %V"),
+    ngx_string("No such exec instance: %V"),
+    ngx_string("No such image: %V"),
+    ngx_string("network %V not found"),
+    ngx_string("get %V: no such volume"),
+    ngx_string("service %V not found"),
+    ngx_string("node %V not found"),
+    ngx_string("task %V not found"),
+    ngx_string("secret %V not found"),
+    ngx_string("config %V not found"),
+    ngx_string("plugin %V not found")
 };
 
 
@@ -244,6 +288,7 @@ ngx_sockerless_judge_doc(ngx_uint_t judge)
 ngx_int_t
 ngx_sockerless_judge_line(ngx_sockerless_judge_t *j)
 {
+    ngx_int_t                   rc;
     ngx_sockerless_route_t     *rt;
     const ngx_sockerless_op_t  *op;
 
@@ -314,6 +359,13 @@ ngx_sockerless_judge_line(ngx_sockerless_judge_t *j)
 
     j->body_needed = (op->flags & NGX_SOCKERLESS_OP_JSON) ? 1 : 0;
 
+    if (j->rules->owned) {
+        rc = ngx_sockerless_judge_owner_line(j);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
     if (ngx_sockerless_judges[op->judge].query == NULL) {
         return NGX_OK;
     }
@@ -369,11 +421,18 @@ ngx_sockerless_judge_body(ngx_sockerless_judge_t *j)
 
 ngx_int_t
 ngx_sockerless_judge_answer(ngx_sockerless_judge_t *j,
-    ngx_sockerless_ref_t *ref, ngx_sockerless_jv_t *answer)
+    ngx_sockerless_ref_t *ref, ngx_sockerless_jv_t *answer, ngx_str_t *id)
 {
+    ngx_str_t            *owner;
     ngx_sockerless_jv_t  *v;
 
     if (answer == NULL) {
+
+        if (ref->checks & NGX_SOCKERLESS_REF_CREATE) {
+            /* a volume dockerd would make: made owned instead */
+            return NGX_DONE;
+        }
+
         /* dockerd has no such object and will say so itself */
         return NGX_OK;
     }
@@ -386,6 +445,164 @@ ngx_sockerless_judge_answer(ngx_sockerless_judge_t *j,
                                              "privileged: %s %V is the "
                                              "host's network", ref->where,
                                              &ref->name);
+        }
+    }
+
+    if (!(ref->checks & NGX_SOCKERLESS_REF_OWNED)) {
+        return NGX_OK;
+    }
+
+    owner = ngx_sockerless_judge_owner_of(j, ref->kind, answer);
+
+    /* the full ID it is checked as */
+
+    if (ref->kind == NGX_SOCKERLESS_KIND_EXEC) {
+        *id = ref->name;
+
+    } else {
+        v = ngx_sockerless_json_get(answer,
+                                    ref->kind == NGX_SOCKERLESS_KIND_VOLUME
+                                    ? "Name" : "Id");
+
+        if (v == NULL || v->type != NGX_SOCKERLESS_JSON_STRING
+            || v->str.len == 0)
+        {
+            return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
+                                             "owner: %s %V has no ID",
+                                             ngx_sockerless_kind_name(
+                                                 ref->kind),
+                                             &ref->name);
+        }
+
+        *id = v->str;
+    }
+
+    return ngx_sockerless_judge_owned(j, ref, owner, id);
+}
+
+
+ngx_str_t *
+ngx_sockerless_judge_owner_of(ngx_sockerless_judge_t *j, ngx_uint_t kind,
+    ngx_sockerless_jv_t *answer)
+{
+    ngx_sockerless_jv_t  *v, *labels;
+
+    /* the owner label, where each kind of object keeps its labels */
+
+    switch (kind) {
+
+    case NGX_SOCKERLESS_KIND_CONTAINER:
+    case NGX_SOCKERLESS_KIND_EXEC:
+        labels = ngx_sockerless_json_get(ngx_sockerless_json_get(answer,
+                                                                 "Config"),
+                                         "Labels");
+        break;
+
+    case NGX_SOCKERLESS_KIND_SERVICE:
+    case NGX_SOCKERLESS_KIND_SECRET:
+    case NGX_SOCKERLESS_KIND_CONFIG:
+        labels = ngx_sockerless_json_get(ngx_sockerless_json_get(answer,
+                                                                 "Spec"),
+                                         "Labels");
+        break;
+
+    default:
+        labels = ngx_sockerless_json_get(answer, "Labels");
+    }
+
+    if (labels == NULL || labels->type != NGX_SOCKERLESS_JSON_OBJECT) {
+        return NULL;
+    }
+
+    for (v = labels->child; v; v = v->next) {
+        if (v->key.len == j->label.len
+            && ngx_memcmp(v->key.data, j->label.data, j->label.len) == 0)
+        {
+            return (v->type == NGX_SOCKERLESS_JSON_STRING) ? &v->str : NULL;
+        }
+    }
+
+    return NULL;
+}
+
+
+ngx_int_t
+ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
+    ngx_sockerless_ref_t *ref, ngx_str_t *owner, ngx_str_t *id)
+{
+    u_char     *p;
+    ngx_int_t   rc;
+
+    if ((ref->checks & NGX_SOCKERLESS_REF_CLAIM)
+        && (owner == NULL || owner->len != j->owner.len
+            || ngx_memcmp(owner->data, j->owner.data, j->owner.len) != 0))
+    {
+        /* a name another's object has: it cannot be this owner's too */
+
+        p = ngx_sockerless_judge_sprintf(j->words,
+                                  j->words + sizeof(j->words),
+                                  "a %s named %V exists already",
+                                  ngx_sockerless_kind_name(ref->kind),
+                                  &ref->name);
+        j->message.data = j->words;
+        j->message.len = p - j->words;
+
+        return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_CONFLICT,
+                                         "owner: the %s name %V is "
+                                         "another's",
+                                         ngx_sockerless_kind_name(ref->kind),
+                                         &ref->name);
+    }
+
+    if (owner == NULL || owner->len != j->owner.len
+        || ngx_memcmp(owner->data, j->owner.data, j->owner.len) != 0)
+    {
+        /* another's, or nobody's: to this owner, there is no such object */
+
+        p = ngx_sockerless_judge_sprintf(j->words,
+                                  j->words + sizeof(j->words),
+                                  (char *) ngx_sockerless_missing[ref->kind]
+                                                                    .data,
+                                  &ref->name);
+        j->message.data = j->words;
+        j->message.len = p - j->words;
+
+        return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_NOT_FOUND,
+                                         "owner: %s %V (%s) is not the "
+                                         "owner's",
+                                         ngx_sockerless_kind_name(ref->kind),
+                                         &ref->name, ref->where);
+    }
+
+    if (ref->checks & NGX_SOCKERLESS_REF_PATH) {
+        j->object_id = *id;
+    }
+
+    if (ref->checks & NGX_SOCKERLESS_REF_BODY) {
+        p = j->alloc(j->data, id->len + 2);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        p[0] = '"';
+        ngx_memcpy(p + 1, id->data, id->len);
+        p[id->len + 1] = '"';
+
+        rc = ngx_sockerless_judge_edit(j, ref->node->off, ref->node->end, p,
+                                       id->len + 2);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    if (ref->checks & NGX_SOCKERLESS_REF_QUERY) {
+        if (ngx_sockerless_query_set(j->args_out.len ? &j->args_out
+                                                     : &j->args,
+                                     "container", id, &j->args_out,
+                                     j->alloc, j->data)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
         }
     }
 
@@ -413,45 +630,86 @@ ngx_sockerless_judge_deny(ngx_sockerless_judge_t *j, ngx_uint_t status,
 }
 
 
-/* a name for dockerd to resolve; "where" and "field" name it in reasons */
+/* a new element of a judge's array (refs, edits), made on first use */
+
+static void *
+ngx_sockerless_judge_push(ngx_sockerless_judge_t *j, ngx_array_t **a,
+    size_t size)
+{
+    u_char  *p;
+
+    if (*a == NULL) {
+        *a = j->alloc(j->data, sizeof(ngx_array_t));
+        if (*a == NULL) {
+            return NULL;
+        }
+
+        (*a)->elts = j->alloc(j->data, 4 * size);
+        if ((*a)->elts == NULL) {
+            return NULL;
+        }
+
+        (*a)->nelts = 0;
+        (*a)->size = size;
+        (*a)->nalloc = 4;
+        (*a)->pool = NULL;
+    }
+
+    if ((*a)->nelts == (*a)->nalloc) {
+        p = j->alloc(j->data, 2 * (*a)->nalloc * size);
+        if (p == NULL) {
+            return NULL;
+        }
+
+        ngx_memcpy(p, (*a)->elts, (*a)->nelts * size);
+        (*a)->elts = p;
+        (*a)->nalloc *= 2;
+    }
+
+    return (u_char *) (*a)->elts + size * (*a)->nelts++;
+}
+
+
+/*
+ * A name for dockerd to resolve; "where" and "field" name it in reasons.
+ * The same name at no place of the body is resolved once, for all the
+ * checks it needs.
+ */
 
 static ngx_int_t
 ngx_sockerless_judge_ref(ngx_sockerless_judge_t *j, ngx_uint_t kind,
-    ngx_str_t *name, ngx_uint_t checks, const char *where, const char *field)
+    ngx_str_t *name, ngx_uint_t checks, const char *where, const char *field,
+    ngx_sockerless_jv_t *node)
 {
     u_char                *p;
     size_t                 len;
+    ngx_uint_t             i;
     ngx_sockerless_ref_t  *ref;
 
-    if (j->refs == NULL) {
-        j->refs = j->alloc(j->data, sizeof(ngx_array_t));
-        if (j->refs == NULL) {
-            return NGX_ERROR;
-        }
-
-        j->refs->elts = j->alloc(j->data, 4 * sizeof(ngx_sockerless_ref_t));
-        if (j->refs->elts == NULL) {
-            return NGX_ERROR;
-        }
-
-        j->refs->nelts = 0;
-        j->refs->size = sizeof(ngx_sockerless_ref_t);
-        j->refs->nalloc = 4;
-        j->refs->pool = NULL;
+    if (name->len == 0) {
+        /* no name, no object: dockerd refuses it */
+        return NGX_OK;
     }
 
-    if (j->refs->nelts == j->refs->nalloc) {
-        p = j->alloc(j->data, 2 * j->refs->nalloc * j->refs->size);
-        if (p == NULL) {
-            return NGX_ERROR;
-        }
+    if (j->refs && node == NULL) {
+        ref = j->refs->elts;
 
-        ngx_memcpy(p, j->refs->elts, j->refs->nelts * j->refs->size);
-        j->refs->elts = p;
-        j->refs->nalloc *= 2;
+        for (i = 0; i < j->refs->nelts; i++) {
+            if (ref[i].kind == kind && ref[i].node == NULL
+                && ref[i].name.len == name->len
+                && ngx_memcmp(ref[i].name.data, name->data, name->len) == 0)
+            {
+                ref[i].checks |= checks;
+                return NGX_OK;
+            }
+        }
     }
 
-    ref = (ngx_sockerless_ref_t *) j->refs->elts + j->refs->nelts++;
+    ref = ngx_sockerless_judge_push(j, &j->refs,
+                                    sizeof(ngx_sockerless_ref_t));
+    if (ref == NULL) {
+        return NGX_ERROR;
+    }
 
     len = ngx_strlen(where) + ngx_strlen(field) + 1;
 
@@ -463,10 +721,36 @@ ngx_sockerless_judge_ref(ngx_sockerless_judge_t *j, ngx_uint_t kind,
     ngx_memcpy(p, where, ngx_strlen(where));
     ngx_memcpy(p + ngx_strlen(where), field, ngx_strlen(field) + 1);
 
+    ngx_memzero(ref, sizeof(ngx_sockerless_ref_t));
+
     ref->kind = kind;
     ref->name = *name;
     ref->checks = checks;
     ref->where = (const char *) p;
+    ref->node = node;
+
+    return NGX_OK;
+}
+
+
+/* an edit of the body, [off, end) replaced by "text" */
+
+static ngx_int_t
+ngx_sockerless_judge_edit(ngx_sockerless_judge_t *j, size_t off, size_t end,
+    u_char *text, size_t len)
+{
+    ngx_sockerless_edit_t  *e;
+
+    e = ngx_sockerless_judge_push(j, &j->edits,
+                                  sizeof(ngx_sockerless_edit_t));
+    if (e == NULL) {
+        return NGX_ERROR;
+    }
+
+    e->off = off;
+    e->end = end;
+    e->text.data = text;
+    e->text.len = len;
 
     return NGX_OK;
 }
@@ -545,6 +829,11 @@ ngx_sockerless_judge_create(ngx_sockerless_judge_t *j,
     }
 
     rc = ngx_sockerless_judge_start(j, body);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    rc = ngx_sockerless_judge_label(j, body, "");
     if (rc != NGX_OK) {
         return rc;
     }
@@ -726,6 +1015,23 @@ ngx_sockerless_judge_build(ngx_sockerless_judge_t *j,
     ngx_int_t  rc;
     ngx_str_t  v;
 
+    if (j->rules->owned) {
+        rc = ngx_sockerless_judge_arg(j, "labels", &v);
+
+        if (rc == NGX_OK
+            && ngx_sockerless_judge_has_key(j, &v, &j->label))
+        {
+            return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
+                                             "owner: the label %V is the "
+                                             "gateway's (build labels)",
+                                             &j->label);
+        }
+
+        if (rc == NGX_ERROR) {
+            return rc;
+        }
+    }
+
     if (j->rules->privileged) {
         return NGX_OK;
     }
@@ -779,6 +1085,36 @@ ngx_sockerless_judge_service(ngx_sockerless_judge_t *j,
 
     tt = ngx_sockerless_json_get(spec, "TaskTemplate");
     cs = ngx_sockerless_json_get(tt, "ContainerSpec");
+
+    rc = ngx_sockerless_judge_label(j, spec, "");
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (cs && cs->type == NGX_SOCKERLESS_JSON_OBJECT) {
+        rc = ngx_sockerless_judge_label(j, cs, "TaskTemplate.ContainerSpec.");
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    if (j->rules->owned) {
+        for (v = ngx_sockerless_json_get(tt, "Networks"); v; v = NULL) {
+            if (v->type != NGX_SOCKERLESS_JSON_ARRAY) {
+                break;
+            }
+
+            for (pv = v->child; pv; pv = pv->next) {
+                rc = ngx_sockerless_judge_owned_name(j,
+                                    NGX_SOCKERLESS_KIND_NETWORK,
+                                    ngx_sockerless_json_get(pv, "Target"),
+                                    "TaskTemplate.Networks.Target");
+                if (rc != NGX_OK) {
+                    return rc;
+                }
+            }
+        }
+    }
 
     if (!j->rules->privileged) {
 
@@ -902,6 +1238,31 @@ static ngx_int_t
 ngx_sockerless_judge_volume(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *body)
 {
+    ngx_int_t             rc;
+    ngx_sockerless_jv_t  *name;
+
+    rc = ngx_sockerless_judge_label(j, body, "");
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* dockerd answers a create of an existing volume with that volume */
+
+    name = ngx_sockerless_json_get(body, "Name");
+
+    if (j->rules->owned && name && name->type == NGX_SOCKERLESS_JSON_STRING
+        && name->str.len)
+    {
+        rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME,
+                                      &name->str,
+                                      NGX_SOCKERLESS_REF_OWNED
+                                      |NGX_SOCKERLESS_REF_CLAIM,
+                                      "", "Name", NULL);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
     if (j->rules->privileged) {
         return NGX_OK;
     }
@@ -917,10 +1278,12 @@ static ngx_int_t
 ngx_sockerless_judge_network(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *body)
 {
+    ngx_int_t             rc;
     ngx_sockerless_jv_t  *v, *o;
 
-    if (j->rules->privileged) {
-        return NGX_OK;
+    rc = ngx_sockerless_judge_label(j, body, "");
+    if (rc != NGX_OK || j->rules->privileged) {
+        return rc;
     }
 
     v = ngx_sockerless_json_get(body, "Driver");
@@ -1004,6 +1367,32 @@ ngx_sockerless_judge_connect(ngx_sockerless_judge_t *j,
 }
 
 
+/* the container a network connect or disconnect names */
+
+static ngx_int_t
+ngx_sockerless_judge_connect_body(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *body)
+{
+    ngx_sockerless_jv_t  *v;
+
+    if (!j->rules->owned) {
+        return NGX_OK;
+    }
+
+    v = ngx_sockerless_json_get(body, "Container");
+
+    if (v == NULL || v->type != NGX_SOCKERLESS_JSON_STRING) {
+        return NGX_OK;
+    }
+
+    return ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_CONTAINER,
+                                    &v->str,
+                                    NGX_SOCKERLESS_REF_OWNED
+                                    |NGX_SOCKERLESS_REF_BODY,
+                                    "", "Container", v);
+}
+
+
 static ngx_int_t
 ngx_sockerless_judge_swarm(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *body)
@@ -1038,6 +1427,13 @@ static ngx_int_t
 ngx_sockerless_judge_secret(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *body)
 {
+    ngx_int_t  rc;
+
+    rc = ngx_sockerless_judge_label(j, body, "");
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
     if (!j->rules->privileged
         && ngx_sockerless_json_set(ngx_sockerless_json_get(body, "Driver")))
     {
@@ -1165,6 +1561,13 @@ ngx_sockerless_judge_host_config(ngx_sockerless_judge_t *j,
                                      where);
     if (rc != NGX_OK) {
         return rc;
+    }
+
+    if (j->rules->owned) {
+        rc = ngx_sockerless_judge_owner_config(j, hc, where);
+        if (rc != NGX_OK) {
+            return rc;
+        }
     }
 
     if (j->rules->privileged) {
@@ -1302,26 +1705,19 @@ static ngx_int_t
 ngx_sockerless_judge_network_mode(ngx_sockerless_judge_t *j,
     ngx_str_t *mode, const char *where, const char *field)
 {
-    ngx_uint_t  i;
-
     if (ngx_sockerless_judge_shares(mode)) {
         return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
                                          "privileged: %s%s %V", where, field,
                                          mode);
     }
 
-    for (i = 0; ngx_sockerless_builtin_networks[i]; i++) {
-        if (mode->len == ngx_strlen(ngx_sockerless_builtin_networks[i])
-            && ngx_strncmp(mode->data, ngx_sockerless_builtin_networks[i],
-                           mode->len)
-               == 0)
-        {
-            return NGX_OK;
-        }
+    if (ngx_sockerless_judge_builtin(mode)) {
+        return NGX_OK;
     }
 
     return ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK, mode,
-                                    NGX_SOCKERLESS_REF_NOT_HOST, where, field);
+                                    NGX_SOCKERLESS_REF_NOT_HOST, where, field,
+                                    NULL);
 }
 
 
@@ -1722,10 +2118,6 @@ ngx_sockerless_judge_endpoints(ngx_sockerless_judge_t *j,
     ngx_int_t             rc;
     ngx_sockerless_jv_t  *ep, *e;
 
-    if (j->rules->privileged) {
-        return NGX_OK;
-    }
-
     ep = ngx_sockerless_json_get(networking, "EndpointsConfig");
 
     if (ep == NULL || ep->type != NGX_SOCKERLESS_JSON_OBJECT) {
@@ -1733,11 +2125,24 @@ ngx_sockerless_judge_endpoints(ngx_sockerless_judge_t *j,
     }
 
     for (e = ep->child; e; e = e->next) {
-        rc = ngx_sockerless_judge_network_mode(j, &e->key,
-                                               "NetworkingConfig.",
-                                               "EndpointsConfig");
-        if (rc != NGX_OK) {
-            return rc;
+
+        if (!j->rules->privileged) {
+            rc = ngx_sockerless_judge_network_mode(j, &e->key,
+                                                   "NetworkingConfig.",
+                                                   "EndpointsConfig");
+            if (rc != NGX_OK) {
+                return rc;
+            }
+        }
+
+        if (j->rules->owned && !ngx_sockerless_judge_builtin(&e->key)) {
+            rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK,
+                                          &e->key, NGX_SOCKERLESS_REF_OWNED,
+                                          "NetworkingConfig.",
+                                          "EndpointsConfig", NULL);
+            if (rc != NGX_OK) {
+                return rc;
+            }
         }
     }
 
@@ -1771,7 +2176,7 @@ ngx_sockerless_judge_service_networks(ngx_sockerless_judge_t *j,
 
         rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK,
                                       &t->str, NGX_SOCKERLESS_REF_NOT_HOST,
-                                      where, ".Target");
+                                      where, ".Target", NULL);
         if (rc != NGX_OK) {
             return rc;
         }
@@ -1903,4 +2308,700 @@ ngx_sockerless_judge_casestr(ngx_str_t *s, const char *part)
     }
 
     return 0;
+}
+
+
+static u_char *
+ngx_sockerless_judge_sprintf(u_char *p, u_char *last, const char *fmt, ...)
+{
+    va_list  args;
+
+    va_start(args, fmt);
+    p = ngx_sockerless_judge_format(p, last, fmt, args);
+    va_end(args);
+
+    return p;
+}
+
+
+/*
+ * Ownership, on the request line: what all tenants share is not a
+ * tenant's to change, the object the path names must be the owner's, and
+ * lists, prunes and events see the owner's objects only.
+ */
+
+static ngx_int_t
+ngx_sockerless_judge_owner_line(ngx_sockerless_judge_t *j)
+{
+    u_char                     *p;
+    ngx_int_t                   rc;
+    ngx_str_t                   label;
+    const char                 *why;
+    const ngx_sockerless_op_t  *op;
+
+    op = j->op;
+
+    if (j->owner.len == 0) {
+        return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
+                                         "owner: the identity has no "
+                                         "owner");
+    }
+
+    if (op->flags & NGX_SOCKERLESS_OP_SHARED) {
+        return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
+                                         "owner: %V changes what every "
+                                         "tenant shares (images, the build "
+                                         "cache)", &op->name);
+    }
+
+    if (op->kind == NGX_SOCKERLESS_KIND_TASK) {
+        return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
+                                         "owner: tasks have no owner (%V)",
+                                         &op->name);
+    }
+
+    if ((op->flags & NGX_SOCKERLESS_OP_OBJECT)
+        && ngx_sockerless_judge_owned_kind(op->kind))
+    {
+        if (j->route->object.len == 0) {
+            return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
+                                             "owner: %V names no object",
+                                             &op->name);
+        }
+
+        rc = ngx_sockerless_judge_ref(j, op->kind, &j->route->object,
+                                      NGX_SOCKERLESS_REF_OWNED
+                                      |NGX_SOCKERLESS_REF_PATH,
+                                      "", "the path", NULL);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    if (!(op->flags & NGX_SOCKERLESS_OP_LIST)) {
+        return NGX_OK;
+    }
+
+    /* label filters are ANDed: "<label>=<owner>" only narrows */
+
+    label.len = j->label.len + 1 + j->owner.len;
+    label.data = j->alloc(j->data, label.len);
+    if (label.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(label.data, j->label.data, j->label.len);
+    *p++ = '=';
+    ngx_memcpy(p, j->owner.data, j->owner.len);
+
+    rc = ngx_sockerless_query_filters(&j->args, &label, 1, &j->args_out,
+                                      &why, j->alloc, j->data);
+
+    if (rc == NGX_DECLINED) {
+        return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_BAD_REQUEST,
+                                         "non-canonical: %s", why);
+    }
+
+    return rc;
+}
+
+
+/* a container's references to other objects, each must be the owner's */
+
+static ngx_int_t
+ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *hc, const char *where)
+{
+    u_char               *colon;
+    ngx_int_t             rc;
+    ngx_str_t             name;
+    ngx_uint_t            i;
+    ngx_sockerless_jv_t  *v, *e, *type, *src;
+
+    /* a network, and the namespaces of a container, by any mode */
+
+    for (i = 0; ngx_sockerless_ns_fields[i]; i++) {
+        v = ngx_sockerless_json_get(hc, ngx_sockerless_ns_fields[i]);
+
+        if (v == NULL || v->type != NGX_SOCKERLESS_JSON_STRING) {
+            continue;
+        }
+
+        if (v->str.len > 10
+            && ngx_sockerless_judge_caseeq(v->str.data, 10, "container:"))
+        {
+            name.data = v->str.data + 10;
+            name.len = v->str.len - 10;
+
+            rc = ngx_sockerless_judge_owner_container(j, &name, where,
+                                                ngx_sockerless_ns_fields[i]);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+
+            continue;
+        }
+
+        if (i == 0 && !ngx_sockerless_judge_builtin(&v->str)
+            && !ngx_sockerless_judge_shares(&v->str))
+        {
+            rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK,
+                                          &v->str, NGX_SOCKERLESS_REF_OWNED,
+                                          where, "NetworkMode", NULL);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+        }
+    }
+
+    /* "VolumesFrom": "name[:ro|rw]"; "Links": "name:alias" */
+
+    for (i = 0; i < 2; i++) {
+        v = ngx_sockerless_json_get(hc, i ? "Links" : "VolumesFrom");
+
+        if (v == NULL || v->type != NGX_SOCKERLESS_JSON_ARRAY) {
+            continue;
+        }
+
+        for (e = v->child; e; e = e->next) {
+            if (e->type != NGX_SOCKERLESS_JSON_STRING) {
+                continue;
+            }
+
+            name = e->str;
+
+            colon = ngx_strlchr(name.data, name.data + name.len, ':');
+            if (colon) {
+                name.len = colon - name.data;
+            }
+
+            rc = ngx_sockerless_judge_owner_container(j, &name, where,
+                                             i ? "Links" : "VolumesFrom");
+            if (rc != NGX_OK) {
+                return rc;
+            }
+        }
+    }
+
+    /* named volumes: the owner's, or made for the owner */
+
+    v = ngx_sockerless_json_get(hc, "Binds");
+
+    if (v && v->type == NGX_SOCKERLESS_JSON_ARRAY) {
+        for (e = v->child; e; e = e->next) {
+            if (e->type != NGX_SOCKERLESS_JSON_STRING
+                || e->str.len == 0 || e->str.data[0] == '/')
+            {
+                continue;
+            }
+
+            colon = ngx_strlchr(e->str.data, e->str.data + e->str.len, ':');
+            if (colon == NULL) {
+                /* "name" alone: an anonymous volume at that path */
+                continue;
+            }
+
+            name.data = e->str.data;
+            name.len = colon - name.data;
+
+            rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME,
+                                          &name,
+                                          NGX_SOCKERLESS_REF_OWNED
+                                          |NGX_SOCKERLESS_REF_CREATE,
+                                          where, "Binds", NULL);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+        }
+    }
+
+    v = ngx_sockerless_json_get(hc, "Mounts");
+
+    if (v && v->type == NGX_SOCKERLESS_JSON_ARRAY) {
+        for (e = v->child; e; e = e->next) {
+            type = ngx_sockerless_json_get(e, "Type");
+            src = ngx_sockerless_json_get(e, "Source");
+
+            if (!ngx_sockerless_json_caseeq(type, "volume")
+                || src == NULL || src->type != NGX_SOCKERLESS_JSON_STRING
+                || src->str.len == 0)
+            {
+                continue;
+            }
+
+            rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME,
+                                          &src->str,
+                                          NGX_SOCKERLESS_REF_OWNED
+                                          |NGX_SOCKERLESS_REF_CREATE,
+                                          where, "Mounts", NULL);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+
+            /* the mount's volume options make the volume, if it is made */
+
+            ((ngx_sockerless_ref_t *) j->refs->elts
+             + j->refs->nelts - 1)->create = e;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_sockerless_judge_owner_container(ngx_sockerless_judge_t *j,
+    ngx_str_t *ref, const char *where, const char *field)
+{
+    if (ref->len == 0) {
+        return NGX_OK;
+    }
+
+    return ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_CONTAINER, ref,
+                                    NGX_SOCKERLESS_REF_OWNED, where, field,
+                                    NULL);
+}
+
+
+static ngx_int_t
+ngx_sockerless_judge_owned_name(ngx_sockerless_judge_t *j, ngx_uint_t kind,
+    ngx_sockerless_jv_t *v, const char *where)
+{
+    if (v == NULL || v->type != NGX_SOCKERLESS_JSON_STRING || v->str.len == 0
+        || (kind == NGX_SOCKERLESS_KIND_NETWORK
+            && ngx_sockerless_judge_builtin(&v->str)))
+    {
+        return NGX_OK;
+    }
+
+    return ngx_sockerless_judge_ref(j, kind, &v->str,
+                                    NGX_SOCKERLESS_REF_OWNED, where, "",
+                                    NULL);
+}
+
+
+/*
+ * The owner label in the "Labels" of the object "obj" (a container's
+ * config, a network, a volume, a secret, a service's spec or its
+ * containers'): the client's own is refused, the gateway's is added by an
+ * edit of the body, nothing else of it changes.  Without an owner, a
+ * create that makes containers gets an empty owner when the client gave
+ * none: no image's labels make anyone the owner of what it runs.
+ */
+
+static ngx_int_t
+ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *obj, const char *where)
+{
+    u_char               *p, *text;
+    size_t                len;
+    ngx_str_t             value;
+    ngx_sockerless_jv_t  *labels, *m;
+
+    if (!(j->op->flags & NGX_SOCKERLESS_OP_CREATE)) {
+        return NGX_OK;
+    }
+
+    if (!j->rules->owned
+        && ((j->op->flags & NGX_SOCKERLESS_OP_OBJECT)
+            || (j->op->judge != NGX_SOCKERLESS_JUDGE_CREATE
+                && where[0] == '\0')))
+    {
+        /* an update, or what runs no image: as the client says */
+        return NGX_OK;
+    }
+
+    labels = ngx_sockerless_json_get(obj, "Labels");
+
+    if (labels && labels->type != NGX_SOCKERLESS_JSON_OBJECT
+        && labels->type != NGX_SOCKERLESS_JSON_NULL)
+    {
+        return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_BAD_REQUEST,
+                                         "json: %sLabels is not an object",
+                                         where);
+    }
+
+    for (m = labels ? labels->child : NULL; m; m = m->next) {
+
+        /* label keys are map keys: Go matches them exactly */
+
+        if (m->key.len == j->label.len
+            && ngx_memcmp(m->key.data, j->label.data, j->label.len) == 0)
+        {
+            if (!j->rules->owned) {
+                /* a policy without owner gives objects to whom it says */
+                return NGX_OK;
+            }
+
+            return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
+                                             "owner: the label %V is the "
+                                             "gateway's (%sLabels)",
+                                             &j->label, where);
+        }
+    }
+
+    if (j->rules->owned) {
+        value = j->owner;
+
+    } else {
+        ngx_str_set(&value, "");
+    }
+
+    len = sizeof("\"Labels\":{\"\":\"\"},") - 1
+          + ngx_sockerless_json_escape(NULL, j->label.data, j->label.len)
+          + ngx_sockerless_json_escape(NULL, value.data, value.len);
+
+    text = j->alloc(j->data, len);
+    if (text == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = text;
+
+    if (labels == NULL) {
+        p = ngx_cpymem(p, "\"Labels\":", 9);
+    }
+
+    if (labels == NULL || labels->type == NGX_SOCKERLESS_JSON_NULL) {
+        *p++ = '{';
+    }
+
+    *p++ = '"';
+    p += ngx_sockerless_json_escape(p, j->label.data, j->label.len);
+    p = ngx_cpymem(p, "\":\"", 3);
+    p += ngx_sockerless_json_escape(p, value.data, value.len);
+    *p++ = '"';
+
+    if (labels == NULL || labels->type == NGX_SOCKERLESS_JSON_NULL) {
+        *p++ = '}';
+    }
+
+    if (labels == NULL) {
+        /* a new member first in the object */
+
+        if (obj->n) {
+            *p++ = ',';
+        }
+
+        return ngx_sockerless_judge_edit(j, obj->off + 1, obj->off + 1, text,
+                                         p - text);
+    }
+
+    if (labels->type == NGX_SOCKERLESS_JSON_NULL) {
+        return ngx_sockerless_judge_edit(j, labels->off, labels->end, text,
+                                         p - text);
+    }
+
+    if (labels->n) {
+        *p++ = ',';
+    }
+
+    return ngx_sockerless_judge_edit(j, labels->off + 1, labels->off + 1,
+                                     text, p - text);
+}
+
+
+/* the container a commit is of must be the owner's */
+
+static ngx_int_t
+ngx_sockerless_judge_commit_query(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *body)
+{
+    ngx_int_t  rc;
+    ngx_str_t  v;
+
+    if (!j->rules->owned) {
+        return NGX_OK;
+    }
+
+    rc = ngx_sockerless_judge_arg(j, "container", &v);
+
+    if (rc == NGX_DECLINED || (rc == NGX_OK && v.len == 0)) {
+        return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
+                                         "owner: a commit names no "
+                                         "container");
+    }
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    return ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_CONTAINER, &v,
+                                    NGX_SOCKERLESS_REF_OWNED
+                                    |NGX_SOCKERLESS_REF_QUERY,
+                                    "", "container", NULL);
+}
+
+
+/* a JSON object (a build's "labels") with the member "key" */
+
+static ngx_uint_t
+ngx_sockerless_judge_has_key(ngx_sockerless_judge_t *j, ngx_str_t *json,
+    ngx_str_t *key)
+{
+    const char           *err;
+    ngx_sockerless_jv_t  *root, *m;
+
+    if (json->len == 0) {
+        return 0;
+    }
+
+    root = ngx_sockerless_json_parse(json->data, json->len, j->alloc,
+                                     j->data, &err);
+
+    if (root == NULL) {
+        /* what the gateway cannot read may hold the label: refused */
+        return 1;
+    }
+
+    for (m = root->child; root->type == NGX_SOCKERLESS_JSON_OBJECT && m;
+         m = m->next)
+    {
+        if (m->key.len == key->len
+            && ngx_memcmp(m->key.data, key->data, key->len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* the kinds of objects that carry an owner label */
+
+static ngx_uint_t
+ngx_sockerless_judge_owned_kind(ngx_uint_t kind)
+{
+    switch (kind) {
+
+    case NGX_SOCKERLESS_KIND_CONTAINER:
+    case NGX_SOCKERLESS_KIND_EXEC:
+    case NGX_SOCKERLESS_KIND_NETWORK:
+    case NGX_SOCKERLESS_KIND_VOLUME:
+    case NGX_SOCKERLESS_KIND_SERVICE:
+    case NGX_SOCKERLESS_KIND_SECRET:
+    case NGX_SOCKERLESS_KIND_CONFIG:
+        return 1;
+
+    default:
+        return 0;
+    }
+}
+
+
+/* a network mode that names no network ("bridge", "none", ...) */
+
+static ngx_uint_t
+ngx_sockerless_judge_builtin(ngx_str_t *mode)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; ngx_sockerless_builtin_networks[i]; i++) {
+        if (mode->len == ngx_strlen(ngx_sockerless_builtin_networks[i])
+            && ngx_strncmp(mode->data, ngx_sockerless_builtin_networks[i],
+                           mode->len)
+               == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+ngx_int_t
+ngx_sockerless_judge_create_body(ngx_sockerless_judge_t *j,
+    ngx_sockerless_ref_t *ref, ngx_str_t *body)
+{
+    u_char               *p;
+    size_t                len;
+    ngx_sockerless_jv_t  *vo, *dc, *driver, *opts, *labels;
+
+    /* the volume options a mount gives: driver, its options, labels */
+
+    vo = ngx_sockerless_json_get(ref->create, "VolumeOptions");
+    dc = ngx_sockerless_json_get(vo, "DriverConfig");
+    driver = ngx_sockerless_json_get(dc, "Name");
+    opts = ngx_sockerless_json_get(dc, "Options");
+    labels = ngx_sockerless_json_get(vo, "Labels");
+
+    len = sizeof("{\"Name\":\"\",\"Driver\":,\"DriverOpts\":,"
+                 "\"Labels\":{\"\":\"\",}}") - 1
+          + ngx_sockerless_json_escape(NULL, ref->name.data, ref->name.len)
+          + ngx_sockerless_json_escape(NULL, j->label.data, j->label.len)
+          + ngx_sockerless_json_escape(NULL, j->owner.data, j->owner.len)
+          + (driver ? driver->end - driver->off : 0)
+          + (opts ? opts->end - opts->off : 0)
+          + (labels ? labels->end - labels->off : 0);
+
+    body->data = j->alloc(j->data, len);
+    if (body->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(body->data, "{\"Name\":\"", 9);
+    p += ngx_sockerless_json_escape(p, ref->name.data, ref->name.len);
+    *p++ = '"';
+
+    if (driver && driver->type == NGX_SOCKERLESS_JSON_STRING) {
+        p = ngx_cpymem(p, ",\"Driver\":", 10);
+        p = ngx_cpymem(p, j->json.data + driver->off,
+                       driver->end - driver->off);
+    }
+
+    if (opts && opts->type == NGX_SOCKERLESS_JSON_OBJECT) {
+        p = ngx_cpymem(p, ",\"DriverOpts\":", 14);
+        p = ngx_cpymem(p, j->json.data + opts->off, opts->end - opts->off);
+    }
+
+    p = ngx_cpymem(p, ",\"Labels\":{\"", 12);
+    p += ngx_sockerless_json_escape(p, j->label.data, j->label.len);
+    p = ngx_cpymem(p, "\":\"", 3);
+    p += ngx_sockerless_json_escape(p, j->owner.data, j->owner.len);
+    *p++ = '"';
+
+    if (labels && labels->type == NGX_SOCKERLESS_JSON_OBJECT && labels->n) {
+        /* the mount's own labels, after the gateway's */
+        *p++ = ',';
+        p = ngx_cpymem(p, j->json.data + labels->off + 1,
+                       labels->end - labels->off - 2);
+    }
+
+    p = ngx_cpymem(p, "}}", 2);
+
+    body->len = p - body->data;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_sockerless_judge_stamp(ngx_sockerless_judge_t *j)
+{
+    const char           *err;
+    ngx_sockerless_jv_t  *cs;
+
+    if (j->op == NULL || !(j->op->flags & NGX_SOCKERLESS_OP_CREATE)
+        || (j->op->judge != NGX_SOCKERLESS_JUDGE_CREATE
+            && j->op->judge != NGX_SOCKERLESS_JUDGE_SERVICE))
+    {
+        return NGX_OK;
+    }
+
+    if (j->body == NULL) {
+        if (j->json.len == 0) {
+            return NGX_OK;
+        }
+
+        j->body = ngx_sockerless_json_parse(j->json.data, j->json.len,
+                                            j->alloc, j->data, &err);
+        if (j->body == NULL) {
+            return err ? NGX_DECLINED : NGX_ERROR;
+        }
+    }
+
+    if (j->body->type != NGX_SOCKERLESS_JSON_OBJECT) {
+        return NGX_DECLINED;
+    }
+
+    if (j->op->judge == NGX_SOCKERLESS_JUDGE_CREATE) {
+        return ngx_sockerless_judge_label(j, j->body, "");
+    }
+
+    cs = ngx_sockerless_json_get(ngx_sockerless_json_get(j->body,
+                                                         "TaskTemplate"),
+                                 "ContainerSpec");
+
+    if (cs == NULL || cs->type != NGX_SOCKERLESS_JSON_OBJECT) {
+        return NGX_OK;
+    }
+
+    return ngx_sockerless_judge_label(j, cs, "TaskTemplate.ContainerSpec.");
+}
+
+
+static int ngx_libc_cdecl
+ngx_sockerless_judge_edit_cmp(const void *one, const void *two)
+{
+    const ngx_sockerless_edit_t  *a = one, *b = two;
+
+    return (a->off > b->off) - (a->off < b->off);
+}
+
+
+ngx_int_t
+ngx_sockerless_judge_rewritten(ngx_sockerless_judge_t *j, ngx_str_t *target,
+    ngx_str_t *body)
+{
+    u_char     *p, *q, *last, *start;
+    size_t      len;
+    ngx_str_t  *args, *path, *object;
+
+    if (j->edits && j->edits->nelts) {
+        ngx_qsort(j->edits->elts, j->edits->nelts,
+                  sizeof(ngx_sockerless_edit_t),
+                  ngx_sockerless_judge_edit_cmp);
+
+        if (ngx_sockerless_json_edit(&j->json, j->edits->elts,
+                                     j->edits->nelts, body, j->alloc,
+                                     j->data)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    if (j->object_id.len == 0 && j->args_out.len == 0) {
+        return NGX_OK;
+    }
+
+    /*
+     * the version prefix as sent, the path with the object as its full
+     * ID (the path is canonical: its other parts need no escaping), the
+     * query
+     */
+
+    path = &j->route->path;
+    object = &j->route->object;
+    args = j->args_out.len ? &j->args_out : &j->args;
+
+    last = j->target.data + j->target.len;
+    q = ngx_strlchr(j->target.data, last, '?');
+    start = j->target.data;
+
+    if (j->route->versioned) {
+        start = ngx_strlchr(j->target.data + 1, q ? q : last, '/');
+    }
+
+    len = (start - j->target.data) + path->len + j->object_id.len
+          + 1 + args->len;
+
+    target->data = j->alloc(j->data, len);
+    if (target->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(target->data, j->target.data, start - j->target.data);
+
+    if (j->object_id.len) {
+        p = ngx_cpymem(p, path->data, object->data - path->data);
+        p = ngx_cpymem(p, j->object_id.data, j->object_id.len);
+        p = ngx_cpymem(p, object->data + object->len,
+                       path->data + path->len
+                       - (object->data + object->len));
+
+    } else {
+        p = ngx_cpymem(p, path->data, path->len);
+    }
+
+    if (args->len) {
+        *p++ = '?';
+        p = ngx_cpymem(p, args->data, args->len);
+    }
+
+    target->len = p - target->data;
+
+    return NGX_OK;
 }

@@ -31,5 +31,28 @@ ngx_int_t ngx_sockerless_query_get(ngx_str_t *args, const char *name,
 /* NGX_OK when Go parses the whole query, NGX_ERROR when it refuses it */
 ngx_int_t ngx_sockerless_query_valid(ngx_str_t *args);
 
+/*
+ * The query with the first parameter "name" (or a new one at the end)
+ * set to "value", escaped; the rest stays byte for byte.  NGX_ERROR:
+ * "alloc" failed.  The query is valid (ngx_sockerless_query_valid()).
+ */
+ngx_int_t ngx_sockerless_query_set(ngx_str_t *args, const char *name,
+    ngx_str_t *value, ngx_str_t *out, ngx_sockerless_alloc_pt alloc,
+    void *data);
+
+/*
+ * The query with the label filters "labels" (n of them, "key=value" or
+ * "key") added to those of its "filters" parameter, in the form the
+ * client wrote them in (dockerd's filters.FromJSON takes a map of lists,
+ * {"label":["a=b"]}, or a map of maps, {"label":{"a=b":true}}, and refuses
+ * a mix): label filters are ANDed, so the answer only narrows.  The rest
+ * of the query and of the filters stays byte for byte.  NGX_OK with "out"
+ * set, NGX_DECLINED when "filters" is no JSON object of lists or maps
+ * ("reason" says why), NGX_ERROR when "alloc" failed.
+ */
+ngx_int_t ngx_sockerless_query_filters(ngx_str_t *args, ngx_str_t *labels,
+    ngx_uint_t n, ngx_str_t *out, const char **reason,
+    ngx_sockerless_alloc_pt alloc, void *data);
+
 
 #endif /* _NGX_SOCKERLESS_QUERY_H_INCLUDED_ */

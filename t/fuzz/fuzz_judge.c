@@ -8,15 +8,19 @@
  * libFuzzer target of the policy's judge (ngx_sockerless_judge.c).
  *
  * The input is a request: the first byte picks the policy (privileged
- * off or on, with or without bind and image lists), then the method, a
- * space, the target, a newline and the body.  Besides what the
+ * off or on, with or without bind and image lists, with or without an
+ * owner), then the method, a space, the target, a newline and the body.
+ * What dockerd would get instead (the body edited, the target rewritten)
+ * is made too.  Besides what the
  * sanitizers catch:
  *
  * - a verdict is one of allowed, refused or out of memory, and a refusal
  *   has a status of 400 or 403 and a reason that starts with a code
  *   ("privileged: ", "bind: ", ...);
  * - what "privileged on" refuses, "privileged off" refuses too;
- * - a reference left for dockerd names a network, and is not empty.
+ * - a reference left for dockerd is of a known kind, and only a network
+ *   without an owner;
+ * - an edited body is still a document the strict reader takes.
  */
 
 
@@ -34,7 +38,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static ngx_int_t fuzz_judge(ngx_uint_t privileged, ngx_uint_t lists,
-    u_char *req, size_t len, ngx_sockerless_judge_t *j);
+    ngx_uint_t owned, u_char *req, size_t len, ngx_sockerless_judge_t *j);
 static ngx_uint_t fuzz_symlink(void *data, ngx_str_t *path);
 static void *fuzz_alloc(void *data, size_t size);
 static void fuzz_free_all(void);
@@ -51,7 +55,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     u_char                  *req;
     ngx_int_t                off, on;
-    ngx_uint_t               i, lists;
+    ngx_str_t                target, body;
+    ngx_uint_t               i, lists, owned;
     ngx_sockerless_ref_t    *ref;
     ngx_sockerless_judge_t   j, jp;
 
@@ -60,6 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     lists = data[0] & 1;
+    owned = (data[0] & 4) ? 1 : 0;
 
     for (i = 0; i < ngx_sockerless_op_n; i++) {
         fuzz_allow[i] = (data[0] & 2) || (i % 3 != 0);
@@ -72,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     ngx_memcpy(req, data + 1, size - 1);
 
-    off = fuzz_judge(0, lists, req, size - 1, &j);
+    off = fuzz_judge(0, lists, owned, req, size - 1, &j);
 
     fuzz_assert(off == NGX_OK || off == NGX_DECLINED || off == NGX_ERROR);
 
@@ -89,12 +95,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ref = j.refs->elts;
 
         for (i = 0; i < j.refs->nelts; i++) {
-            fuzz_assert(ref[i].kind == NGX_SOCKERLESS_KIND_NETWORK);
-            fuzz_assert(ref[i].name.len > 0);
+            fuzz_assert(owned
+                        || ref[i].kind == NGX_SOCKERLESS_KIND_NETWORK);
+            fuzz_assert(ref[i].kind > NGX_SOCKERLESS_KIND_NONE
+                        && ref[i].kind < NGX_SOCKERLESS_KIND_N);
+            fuzz_assert(ref[i].checks != 0);
         }
     }
 
-    on = fuzz_judge(1, lists, req, size - 1, &jp);
+    if (off == NGX_OK) {
+        target.len = 0;
+        body.len = 0;
+
+        fuzz_assert(ngx_sockerless_judge_rewritten(&j, &target, &body)
+                    != NGX_DECLINED);
+
+        /* an edited body is still JSON the strict reader takes */
+
+        if (body.len) {
+            const char  *err;
+
+            fuzz_assert(ngx_sockerless_json_parse(body.data, body.len,
+                                                  fuzz_alloc, NULL, &err)
+                        != NULL || err == NULL);
+        }
+    }
+
+    on = fuzz_judge(1, lists, owned, req, size - 1, &jp);
 
     fuzz_assert(!(on == NGX_DECLINED && off == NGX_OK));
 
@@ -105,8 +132,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 
 static ngx_int_t
-fuzz_judge(ngx_uint_t privileged, ngx_uint_t lists, u_char *req, size_t len,
-    ngx_sockerless_judge_t *j)
+fuzz_judge(ngx_uint_t privileged, ngx_uint_t lists, ngx_uint_t owned,
+    u_char *req, size_t len, ngx_sockerless_judge_t *j)
 {
     u_char                         *sp, *nl, *q, *work, *last;
     ngx_int_t                       rc;
@@ -144,6 +171,7 @@ fuzz_judge(ngx_uint_t privileged, ngx_uint_t lists, u_char *req, size_t len,
     rules.privileged = privileged;
     rules.binds = lists ? &bind_list : NULL;
     rules.images = lists ? &image_list : NULL;
+    rules.owned = owned;
 
     rt = fuzz_alloc(NULL, sizeof(ngx_sockerless_route_t));
     work = fuzz_alloc(NULL, (nl - sp) + 1);
@@ -167,6 +195,13 @@ fuzz_judge(ngx_uint_t privileged, ngx_uint_t lists, u_char *req, size_t len,
     j->method = method;
     j->alloc = fuzz_alloc;
     j->symlink = fuzz_symlink;
+    j->target.data = sp + 1;
+    j->target.len = nl - (sp + 1);
+    ngx_str_set(&j->label, "io.sockerless.owner");
+
+    if (owned) {
+        ngx_str_set(&j->owner, "alice");
+    }
 
     if (q) {
         j->args.data = q + 1;

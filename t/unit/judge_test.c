@@ -19,6 +19,7 @@
  *             bind /srv/builds /srv/cache:ro; image "docker.io/library/" and more
  *   full      allow @all; privileged on
  *   readonly  allow @read
+ *   tenant    allow @all; privileged off; owner alice
  *
  * A path with a component named "link" counts as going through a symbolic
  * link.  Memory comes from malloc and is freed after each case, so that
@@ -47,6 +48,8 @@ typedef struct {
     int                     want;        /* T_ALLOW, T_DENY, T_BAD */
     char                   *reason;      /* a part of the reason */
     int                     refs;        /* names for dockerd to resolve */
+    char                   *rewrite;     /* what dockerd gets: the body,
+                                            or the target ("/...") */
 } t_case_t;
 
 
@@ -66,6 +69,7 @@ static void t_case(t_case_t *c);
 static void t_answers(void);
 static void t_queries(void);
 static int t_has(ngx_str_t *s, char *part);
+static void t_rewrite(t_case_t *c, ngx_sockerless_judge_t *j);
 
 
 static void   *t_blocks[4096];
@@ -76,280 +80,350 @@ static t_case_t  t_cases[] = {
 
     /* the request line */
 
-    { "open", "GET", "/containers/json", NULL, T_ALLOW, NULL, 0 },
-    { "open", "GET", "/v1.41/containers/json", NULL, T_ALLOW, NULL, 0 },
-    { "open", "GET", "/v1.11/containers/json", NULL, T_BAD, "version", 0 },
+    { "open", "GET", "/containers/json", NULL, T_ALLOW, NULL, 0, NULL },
+    { "open", "GET", "/v1.41/containers/json", NULL, T_ALLOW, NULL, 0, NULL },
+    { "open", "GET", "/v1.11/containers/json", NULL, T_BAD, "version", 0, NULL },
     { "open", "GET", "/v1.x/containers/json", NULL, T_DENY,
-      "unknown-operation", 0 },
-    { "open", "GET", "/containers//json", NULL, T_BAD, "empty segment", 0 },
-    { "open", "GET", "/containers/../info", NULL, T_BAD, "dot segment", 0 },
-    { "open", "GET", "/containers%2Fjson", NULL, T_BAD, "escaped", 0 },
-    { "open", "GET", "/nothing", NULL, T_DENY, "unknown-operation", 0 },
+      "unknown-operation", 0, NULL },
+    { "open", "GET", "/containers//json", NULL, T_BAD, "empty segment", 0, NULL },
+    { "open", "GET", "/containers/../info", NULL, T_BAD, "dot segment", 0, NULL },
+    { "open", "GET", "/containers%2Fjson", NULL, T_BAD, "escaped", 0, NULL },
+    { "open", "GET", "/nothing", NULL, T_DENY, "unknown-operation", 0, NULL },
     { "readonly", "POST", "/containers/create", "{}", T_DENY,
-      "operation: ContainerCreate is not allowed", 0 },
-    { "readonly", "GET", "/containers/x/json", NULL, T_ALLOW, NULL, 0 },
+      "operation: ContainerCreate is not allowed", 0, NULL },
+    { "readonly", "GET", "/containers/x/json", NULL, T_ALLOW, NULL, 0, NULL },
 
     /* @read makes dockerd connect nowhere and shows no process arguments */
 
     { "readonly", "GET", "/distribution/busybox/json", NULL, T_DENY,
-      "operation: DistributionInspect", 0 },
+      "operation: DistributionInspect", 0, NULL },
     { "readonly", "GET", "/images/search?term=x", NULL, T_DENY,
-      "operation: ImageSearch", 0 },
+      "operation: ImageSearch", 0, NULL },
     { "readonly", "GET", "/exec/e1/json", NULL, T_DENY,
-      "operation: ExecInspect", 0 },
+      "operation: ExecInspect", 0, NULL },
     { "readonly", "GET", "/plugins/privileges?remote=x", NULL, T_DENY,
-      "operation: GetPluginPrivileges", 0 },
+      "operation: GetPluginPrivileges", 0, NULL },
 
     /* host privilege itself */
 
     { "open", "POST", "/swarm/init", "{}", T_DENY, "privileged: SwarmInit",
-      0 },
+      0, NULL },
     { "open", "POST", "/plugins/pull?remote=x", "[]", T_DENY,
-      "privileged: PluginPull", 0 },
+      "privileged: PluginPull", 0, NULL },
     { "open", "POST", "/plugins/x/set", "[]", T_DENY,
-      "privileged: PluginSet", 0 },
-    { "open", "GET", "/plugins", NULL, T_ALLOW, NULL, 0 },
-    { "full", "POST", "/plugins/x/set", "[\"DEBUG=1\"]", T_ALLOW, NULL, 0 },
-    { "full", "POST", "/plugins/x/set", "[1,", T_BAD, "json: ", 0 },
+      "privileged: PluginSet", 0, NULL },
+    { "open", "GET", "/plugins", NULL, T_ALLOW, NULL, 0, NULL },
+    { "full", "POST", "/plugins/x/set", "[\"DEBUG=1\"]", T_ALLOW, NULL, 0, NULL },
+    { "full", "POST", "/plugins/x/set", "[1,", T_BAD, "json: ", 0, NULL },
 
     /* create: HostConfig and the top level */
 
     { "open", "POST", "/containers/create",
-      "{\"Image\":\"busybox\"}", T_ALLOW, NULL, 0 },
+      "{\"Image\":\"busybox\"}", T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"Image\":\"busybox\",\"HostConfig\":{\"Privileged\":true}}",
-      T_DENY, "privileged: HostConfig.Privileged", 0 },
+      T_DENY, "privileged: HostConfig.Privileged", 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"Image\":\"busybox\",\"Privileged\":true}",
-      T_DENY, "privileged: Privileged", 0 },
+      T_DENY, "privileged: Privileged", 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"Image\":\"busybox\",\"hostconfig\":{\"capadd\":[\"SYS_ADMIN\"]}}",
-      T_DENY, "CapAdd SYS_ADMIN", 0 },
+      T_DENY, "CapAdd SYS_ADMIN", 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"CapAdd\":\"SYS_ADMIN\"}}",
-      T_DENY, "CapAdd is not an array", 0 },
+      T_DENY, "CapAdd is not an array", 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"CapAdd\":[\"chown\",\"CAP_KILL\"]}}",
-      T_ALLOW, NULL, 0 },
+      T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"Binds\":[\"/:/host\"]}}",
-      T_DENY, "bind: host path / is not allowed", 0 },
+      T_DENY, "bind: host path / is not allowed", 0, NULL },
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"Binds\":[\"data:/data\"]}}", T_ALLOW, NULL, 0 },
+      "{\"HostConfig\":{\"Binds\":[\"data:/data\"]}}", T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"MaskedPaths\":[]}}", T_DENY, "MaskedPaths", 0 },
+      "{\"HostConfig\":{\"MaskedPaths\":[]}}", T_DENY, "MaskedPaths", 0, NULL },
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"MaskedPaths\":null}}", T_ALLOW, NULL, 0 },
+      "{\"HostConfig\":{\"MaskedPaths\":null}}", T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"Privileged\":true},\"HostConfig\":{}}",
-      T_BAD, "json: ", 0 },
+      T_BAD, "json: ", 0, NULL },
     { "open", "POST", "/containers/create",
-      "{\"Image\":1}", T_BAD, "Image is not a string", 0 },
+      "{\"Image\":1}", T_BAD, "Image is not a string", 0, NULL },
     { "open", "POST", "/containers/create", "[]", T_BAD,
-      "not an object", 0 },
+      "not an object", 0, NULL },
     { "full", "POST", "/containers/create",
       "{\"HostConfig\":{\"Privileged\":true,\"Binds\":[\"/:/h\"]}}",
-      T_DENY, "bind: host path /", 0 },
+      T_DENY, "bind: host path /", 0, NULL },
 
     /* namespaces, networks by another name */
 
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"PidMode\":\"host\"}}", T_DENY, "PidMode host", 0 },
+      "{\"HostConfig\":{\"PidMode\":\"host\"}}", T_DENY, "PidMode host", 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"NetworkMode\":\"HOST\"}}",
-      T_DENY, "NetworkMode HOST", 0 },
+      T_DENY, "NetworkMode HOST", 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"NetworkMode\":\"container:x\"}}",
-      T_DENY, "NetworkMode container:x", 0 },
+      T_DENY, "NetworkMode container:x", 0, NULL },
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"NetworkMode\":\"bridge\"}}", T_ALLOW, NULL, 0 },
+      "{\"HostConfig\":{\"NetworkMode\":\"bridge\"}}", T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"NetworkMode\":\"none\"}}", T_ALLOW, NULL, 0 },
+      "{\"HostConfig\":{\"NetworkMode\":\"none\"}}", T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"NetworkMode\":\"3f2a\"}}", T_ALLOW, NULL, 1 },
+      "{\"HostConfig\":{\"NetworkMode\":\"3f2a\"}}", T_ALLOW, NULL, 1, NULL },
     { "open", "POST", "/containers/create",
       "{\"NetworkingConfig\":{\"EndpointsConfig\":{\"mynet\":{},"
-      "\"bridge\":{}}}}", T_ALLOW, NULL, 1 },
+      "\"bridge\":{}}}}", T_ALLOW, NULL, 1, NULL },
     { "full", "POST", "/containers/create",
-      "{\"HostConfig\":{\"NetworkMode\":\"3f2a\"}}", T_ALLOW, NULL, 0 },
+      "{\"HostConfig\":{\"NetworkMode\":\"3f2a\"}}", T_ALLOW, NULL, 0, NULL },
 
     /* what else a privileged off identity may not set */
 
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"Runtime\":\"RUNC\"}}", T_DENY, "Runtime", 0 },
+      "{\"HostConfig\":{\"Runtime\":\"RUNC\"}}", T_DENY, "Runtime", 0, NULL },
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"Runtime\":\"runc\"}}", T_ALLOW, NULL, 0 },
+      "{\"HostConfig\":{\"Runtime\":\"runc\"}}", T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges:true\","
       "\"no-new-privileges=false\",\"no-new-privileges\"]}}",
-      T_ALLOW, NULL, 0 },
+      T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"SecurityOpt\":[\"NO-NEW-PRIVILEGES\"]}}",
-      T_DENY, "SecurityOpt", 0 },
+      T_DENY, "SecurityOpt", 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges=yes\"]}}",
-      T_DENY, "SecurityOpt", 0 },
+      T_DENY, "SecurityOpt", 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"SecurityOpt\":[\"disable\"]}}",
-      T_DENY, "SecurityOpt disable", 0 },
+      T_DENY, "SecurityOpt disable", 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"LogConfig\":{\"Type\":\"syslog\",\"Config\":"
       "{\"syslog-address\":\"unix:///run/docker.sock\"}}}}",
-      T_DENY, "LogConfig driver syslog", 0 },
+      T_DENY, "LogConfig driver syslog", 0, NULL },
     { "open", "POST", "/containers/create",
       "{\"HostConfig\":{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":"
-      "{\"max-size\":\"1m\"}}}}", T_ALLOW, NULL, 0 },
+      "{\"max-size\":\"1m\"}}}}", T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"OomScoreAdj\":-500}}", T_DENY, "OomScoreAdj", 0 },
+      "{\"HostConfig\":{\"OomScoreAdj\":-500}}", T_DENY, "OomScoreAdj", 0, NULL },
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"OomScoreAdj\":-0}}", T_ALLOW, NULL, 0 },
+      "{\"HostConfig\":{\"OomScoreAdj\":-0}}", T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/create",
-      "{\"HostConfig\":{\"OomScoreAdj\":500}}", T_ALLOW, NULL, 0 },
+      "{\"HostConfig\":{\"OomScoreAdj\":500}}", T_ALLOW, NULL, 0, NULL },
 
     /* start bodies (API < 1.24): both shapes, as create */
 
     { "open", "POST", "/v1.23/containers/x/start",
       "{\"HostConfig\":{\"Binds\":[\"/:/host\"],\"CapAdd\":[\"SYS_ADMIN\"],"
-      "\"PidMode\":\"host\"}}", T_DENY, "bind: host path /", 0 },
+      "\"PidMode\":\"host\"}}", T_DENY, "bind: host path /", 0, NULL },
     { "open", "POST", "/v1.23/containers/x/start",
       "{\"hostCONFIG\":{\"CapAdd\":[\"SYS_ADMIN\"]}}", T_DENY,
-      "HostConfig.CapAdd", 0 },
+      "HostConfig.CapAdd", 0, NULL },
     { "open", "POST", "/v1.23/containers/x/start",
-      "{\"PidMode\":\"host\"}", T_DENY, "PidMode host", 0 },
-    { "open", "POST", "/containers/x/start", NULL, T_ALLOW, NULL, 0 },
+      "{\"PidMode\":\"host\"}", T_DENY, "PidMode host", 0, NULL },
+    { "open", "POST", "/containers/x/start", NULL, T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/x/start?checkpoint=c1", NULL, T_DENY,
-      "checkpoint", 0 },
+      "checkpoint", 0, NULL },
     { "open", "POST", "/containers/x/start?checkpoint-dir=/etc", NULL,
-      T_DENY, "checkpoint-dir", 0 },
+      T_DENY, "checkpoint-dir", 0, NULL },
 
     /* update, exec */
 
     { "open", "POST", "/containers/x/update",
-      "{\"Devices\":[{\"PathOnHost\":\"/dev/mem\"}]}", T_DENY, "Devices", 0 },
+      "{\"Devices\":[{\"PathOnHost\":\"/dev/mem\"}]}", T_DENY, "Devices", 0, NULL },
     { "open", "POST", "/containers/x/update", "{\"Memory\":1000000}",
-      T_ALLOW, NULL, 0 },
+      T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/containers/x/exec",
       "{\"Cmd\":[\"sh\"],\"privileged\":true}", T_DENY, "Privileged exec",
-      0 },
+      0, NULL },
     { "open", "POST", "/containers/x/exec", "{\"Cmd\":[\"sh\"]}",
-      T_ALLOW, NULL, 0 },
+      T_ALLOW, NULL, 0, NULL },
 
     /* binds and images of the "ci" policy */
 
     { "ci", "POST", "/containers/create",
       "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
-      "[\"/srv/builds/a:/a\"]}}", T_ALLOW, NULL, 0 },
+      "[\"/srv/builds/a:/a\"]}}", T_ALLOW, NULL, 0, NULL },
     { "ci", "POST", "/containers/create",
       "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
-      "[\"/srv/buildsX:/a\"]}}", T_DENY, "host path /srv/buildsX", 0 },
+      "[\"/srv/buildsX:/a\"]}}", T_DENY, "host path /srv/buildsX", 0, NULL },
     { "ci", "POST", "/containers/create",
       "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
-      "[\"/srv/builds/../../etc:/a\"]}}", T_DENY, "host path /etc", 0 },
+      "[\"/srv/builds/../../etc:/a\"]}}", T_DENY, "host path /etc", 0, NULL },
     { "ci", "POST", "/containers/create",
       "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
-      "[\"/srv/builds/link/x:/a\"]}}", T_DENY, "symbolic link", 0 },
+      "[\"/srv/builds/link/x:/a\"]}}", T_DENY, "symbolic link", 0, NULL },
     { "ci", "POST", "/containers/create",
       "{\"Image\":\"busybox\",\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\","
       "\"Source\":\"/srv/builds/link\",\"Target\":\"/a\"}]}}",
-      T_DENY, "symbolic link", 0 },
+      T_DENY, "symbolic link", 0, NULL },
     { "ci", "POST", "/containers/create",
       "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
-      "[\"/srv/cache:/c\"]}}", T_DENY, "read-only", 0 },
+      "[\"/srv/cache:/c\"]}}", T_DENY, "read-only", 0, NULL },
     { "ci", "POST", "/containers/create",
       "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":"
-      "[\"/srv/cache/x:/c:ro\"]}}", T_ALLOW, NULL, 0 },
+      "[\"/srv/cache/x:/c:ro\"]}}", T_ALLOW, NULL, 0, NULL },
     { "ci", "POST", "/containers/create",
-      "{\"Image\":\"quay.io/x\"}", T_DENY, "is not an allowed image", 0 },
+      "{\"Image\":\"quay.io/x\"}", T_DENY, "is not an allowed image", 0, NULL },
     { "ci", "POST", "/containers/create", "{}", T_DENY, "names no image",
-      0 },
+      0, NULL },
     { "ci", "POST", "/containers/create", "{\"Image\":\"sha256:abc\"}",
-      T_DENY, "not an image name", 0 },
+      T_DENY, "not an image name", 0, NULL },
     { "ci", "POST", "/images/create?fromImage=quay.io/x&tag=1", NULL,
-      T_DENY, "quay.io/x:1", 0 },
+      T_DENY, "quay.io/x:1", 0, NULL },
     { "ci", "POST", "/images/create?fromImage=busybox&tag=1", NULL,
-      T_ALLOW, NULL, 0 },
+      T_ALLOW, NULL, 0, NULL },
     { "ci", "POST", "/images/create?fromImage=busybox&tag=%zz", NULL,
-      T_BAD, "malformed", 0 },
+      T_BAD, "malformed", 0, NULL },
     { "ci", "POST", "/images/create?FROMIMAGE=busybox&repo=quay.io/x",
-      NULL, T_DENY, "quay.io/x", 0 },
+      NULL, T_DENY, "quay.io/x", 0, NULL },
     { "open", "POST", "/images/create?fromSrc=http://10.0.0.1/x&repo=x",
-      NULL, T_DENY, "fetch a URL", 0 },
+      NULL, T_DENY, "fetch a URL", 0, NULL },
     { "open", "POST", "/images/create?fromSrc=-&repo=x", NULL, T_ALLOW,
-      NULL, 0 },
+      NULL, 0, NULL },
     { "ci", "POST", "/services/create", "{}", T_DENY,
-      "operation: ServiceCreate", 0 },
+      "operation: ServiceCreate", 0, NULL },
 
     /* builds */
 
     { "open", "POST", "/build?networkmode=host", NULL, T_DENY,
-      "build networkmode host", 0 },
+      "build networkmode host", 0, NULL },
     { "open", "POST", "/build?network%6Dode=host", NULL, T_DENY,
-      "build networkmode host", 0 },
+      "build networkmode host", 0, NULL },
     { "open", "POST", "/build?NETWORKMODE=bridge&networkmode=host", NULL,
-      T_DENY, "networkmode host", 0 },
-    { "open", "POST", "/build?networkmode=mynet", NULL, T_ALLOW, NULL, 1 },
-    { "open", "POST", "/build?networkmode=none", NULL, T_ALLOW, NULL, 0 },
+      T_DENY, "networkmode host", 0, NULL },
+    { "open", "POST", "/build?networkmode=mynet", NULL, T_ALLOW, NULL, 1, NULL },
+    { "open", "POST", "/build?networkmode=none", NULL, T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/build?cgroupparent=/", NULL, T_DENY,
-      "cgroupparent", 0 },
+      "cgroupparent", 0, NULL },
     { "open", "POST", "/build?remote=http://10.0.0.1/x", NULL, T_DENY,
-      "fetch a URL", 0 },
-    { "open", "POST", "/build?a=1;b=2", NULL, T_BAD, "malformed", 0 },
+      "fetch a URL", 0, NULL },
+    { "open", "POST", "/build?a=1;b=2", NULL, T_BAD, "malformed", 0, NULL },
 
     /* networks, volumes */
 
     { "open", "POST", "/networks/create", "{\"Name\":\"n\",\"Driver\":"
-      "\"macvlan\"}", T_DENY, "network driver macvlan", 0 },
+      "\"macvlan\"}", T_DENY, "network driver macvlan", 0, NULL },
     { "open", "POST", "/networks/create", "{\"Name\":\"n\",\"Driver\":"
-      "\"Bridge\"}", T_DENY, "network driver Bridge", 0 },
+      "\"Bridge\"}", T_DENY, "network driver Bridge", 0, NULL },
     { "open", "POST", "/networks/create", "{\"Name\":\"n\",\"ConfigFrom\":"
-      "{\"Network\":\"c\"}}", T_DENY, "ConfigFrom", 0 },
+      "{\"Network\":\"c\"}}", T_DENY, "ConfigFrom", 0, NULL },
     { "open", "POST", "/networks/create", "{\"Name\":\"n\",\"IPAM\":"
-      "{\"Driver\":\"x\"}}", T_DENY, "IPAM driver", 0 },
+      "{\"Driver\":\"x\"}}", T_DENY, "IPAM driver", 0, NULL },
     { "open", "POST", "/networks/create", "{\"Name\":\"n\"}", T_ALLOW,
-      NULL, 0 },
+      NULL, 0, NULL },
     { "open", "POST", "/networks/mynet/connect", "{\"Container\":\"c\"}",
-      T_ALLOW, NULL, 1 },
+      T_ALLOW, NULL, 1, NULL },
     { "open", "POST", "/networks/host/connect", "{\"Container\":\"c\"}",
-      T_DENY, "NetworkConnect network host", 0 },
+      T_DENY, "NetworkConnect network host", 0, NULL },
     { "open", "POST", "/networks/bridge/connect", "{\"Container\":\"c\"}",
-      T_ALLOW, NULL, 0 },
+      T_ALLOW, NULL, 0, NULL },
     { "open", "POST", "/volumes/create", "{\"Name\":\"v\",\"DriverOpts\":"
       "{\"type\":\"none\",\"o\":\"bind\",\"device\":\"/\"}}", T_DENY,
-      "volume option", 0 },
+      "volume option", 0, NULL },
     { "open", "POST", "/volumes/create", "{\"Name\":\"v\",\"Driver\":"
-      "\"LOCAL\"}", T_DENY, "volume driver LOCAL", 0 },
+      "\"LOCAL\"}", T_DENY, "volume driver LOCAL", 0, NULL },
 
     /* services and the swarm */
 
     { "open", "POST", "/services/create",
       "{\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\"},"
-      "\"Networks\":[{\"Target\":\"host\"}]}}", T_DENY, "host network", 0 },
+      "\"Networks\":[{\"Target\":\"host\"}]}}", T_DENY, "host network", 0, NULL },
     { "open", "POST", "/services/create",
       "{\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\"},"
       "\"Networks\":[{\"Target\":\"a1b2\"}]},\"Networks\":"
-      "[{\"Target\":\"ovl\"}]}", T_ALLOW, NULL, 2 },
+      "[{\"Target\":\"ovl\"}]}", T_ALLOW, NULL, 2, NULL },
     { "open", "POST", "/services/create",
       "{\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\"},"
       "\"LogDriver\":{\"Name\":\"gelf\"}}}", T_DENY,
-      "TaskTemplate.LogDriver driver gelf", 0 },
+      "TaskTemplate.LogDriver driver gelf", 0, NULL },
     { "open", "POST", "/swarm/update?version=1",
       "{\"CAConfig\":{\"ExternalCAs\":[{\"URL\":\"https://x\"}]}}",
-      T_DENY, "ExternalCAs", 0 },
+      T_DENY, "ExternalCAs", 0, NULL },
     { "open", "POST", "/secrets/create",
       "{\"Name\":\"s\",\"Driver\":{\"Name\":\"vault\"}}", T_DENY,
-      "secret Driver", 0 },
+      "secret Driver", 0, NULL },
 
     /* checkpoints in a host directory */
 
     { "open", "DELETE", "/containers/x/checkpoints/c?dir=/etc", NULL,
-      T_DENY, "checkpoint dir=/etc", 0 },
+      T_DENY, "checkpoint dir=/etc", 0, NULL },
     { "open", "POST", "/containers/x/checkpoints",
       "{\"CheckpointID\":\"c\",\"CheckpointDir\":\"/etc\"}", T_DENY,
-      "CheckpointDir", 0 },
+      "CheckpointDir", 0, NULL },
 
-    /* forms add to the query */
+    /* ownership: labels written, names checked, lists narrowed */
 
-    { NULL, NULL, NULL, NULL, 0, NULL, 0 }
+    { "tenant", "POST", "/containers/create",
+      "{\"Image\":\"busybox\"}", T_ALLOW, NULL, 0,
+      "{\"Labels\":{\"io.sockerless.owner\":\"alice\"},"
+      "\"Image\":\"busybox\"}" },
+    { "tenant", "POST", "/containers/create",
+      "{\"Image\":\"busybox\", \"Labels\": {\"a\": \"1\"}, \"N\": 1.50}",
+      T_ALLOW, NULL, 0,
+      "{\"Image\":\"busybox\", \"Labels\": {\"io.sockerless.owner\":"
+      "\"alice\",\"a\": \"1\"}, \"N\": 1.50}" },
+    { "tenant", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"labels\":null}", T_ALLOW, NULL, 0,
+      "{\"Image\":\"busybox\",\"labels\":{\"io.sockerless.owner\":"
+      "\"alice\"}}" },
+    { "tenant", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"labels\":{\"io.sockerless.owner\":\"bob\"}}",
+      T_DENY, "owner: the label io.sockerless.owner is the gateway's", 0, NULL },
+    { "tenant", "POST", "/containers/create",
+      "{\"Image\":\"busybox\",\"Labels\":{\"IO.sockerless.owner\":\"x\"}}",
+      T_ALLOW, NULL, 0, NULL },
+    { "open", "POST", "/containers/create", "{\"Image\":\"busybox\"}",
+      T_ALLOW, NULL, 0,
+      "{\"Labels\":{\"io.sockerless.owner\":\"\"},\"Image\":\"busybox\"}" },
+    { "open", "POST", "/networks/create", "{\"Name\":\"n\"}",
+      T_ALLOW, NULL, 0, "{\"Name\":\"n\"}" },
+    { "tenant", "POST", "/networks/create", "{}",
+      T_ALLOW, NULL, 0, "{\"Labels\":{\"io.sockerless.owner\":\"alice\"}}" },
+    { "tenant", "GET", "/containers/web/json", NULL, T_ALLOW, NULL, 1, NULL },
+    { "tenant", "GET", "/v1.41/exec/e1/json", NULL, T_ALLOW, NULL, 1,
+      NULL },
+    { "tenant", "POST", "/exec/e1/start", "{}", T_ALLOW, NULL, 1, NULL },
+    { "tenant", "POST", "/containers/create",
+      "{\"HostConfig\":{\"Binds\":[\"data:/d\",\"/x\"],\"NetworkMode\":"
+      "\"mynet\",\"Links\":[\"db:db\"]}}", T_DENY, "bind: host path", 0, NULL },
+    { "tenant", "POST", "/containers/create",
+      "{\"HostConfig\":{\"Binds\":[\"data:/d\"],\"NetworkMode\":"
+      "\"mynet\",\"Links\":[\"db:db\"]},\"NetworkingConfig\":"
+      "{\"EndpointsConfig\":{\"mynet\":{}}}}", T_ALLOW, NULL, 3, NULL },
+    { "tenant", "POST", "/containers/x/stop", NULL, T_ALLOW, NULL, 1, NULL },
+    { "tenant", "DELETE", "/images/busybox", NULL, T_DENY,
+      "owner: ImageDelete changes what every tenant shares", 0, NULL },
+    { "tenant", "POST", "/images/prune", NULL, T_DENY, "owner: ", 0, NULL },
+    { "tenant", "GET", "/tasks", NULL, T_DENY, "tasks have no owner", 0, NULL },
+    { "tenant", "GET", "/containers/json?all=1", NULL, T_ALLOW, NULL, 0,
+      "/containers/json?all=1&filters=%7B%22label%22%3A%5B%22io.sockerless."
+      "owner%3Dalice%22%5D%7D" },
+    { "tenant", "GET", "/v1.41/containers/json?filters=%7B%22label%22%3A"
+      "%7B%22com.docker.compose.project%3Da%22%3Atrue%7D%7D", NULL,
+      T_ALLOW, NULL, 0,
+      "/v1.41/containers/json?filters=%7B%22label%22%3A%7B%22io.sockerless."
+      "owner%3Dalice%22%3Atrue%2C%22com.docker.compose.project%3Da%22%3Atrue"
+      "%7D%7D" },
+    { "tenant", "GET", "/events?filters=%7B%22type%22%3A%5B%22container"
+      "%22%5D%7D&since=1", NULL, T_ALLOW, NULL, 0,
+      "/events?filters=%7B%22label%22%3A%5B%22io.sockerless.owner%3Dalice"
+      "%22%5D%2C%22type%22%3A%5B%22container%22%5D%7D&since=1" },
+    { "tenant", "GET", "/networks?filters=%7B%22type%22%3A%7B%22custom"
+      "%22%3Atrue%7D%7D", NULL, T_ALLOW, NULL, 0,
+      "/networks?filters=%7B%22label%22%3A%7B%22io.sockerless.owner%3Dalice"
+      "%22%3Atrue%7D%2C%22type%22%3A%7B%22custom%22%3Atrue%7D%7D" },
+    { "tenant", "GET", "/volumes?filters=1", NULL, T_BAD,
+      "filters is not a JSON object", 0, NULL },
+    { "tenant", "POST", "/commit?container=web&repo=x", NULL, T_ALLOW,
+      NULL, 1, NULL },
+    { "tenant", "POST", "/commit?repo=x", NULL, T_DENY,
+      "a commit names no container", 0, NULL },
+    { "tenant", "POST", "/build?labels=%7B%22io.sockerless.owner%22%3A"
+      "%22bob%22%7D", NULL, T_DENY, "build labels", 0, NULL },
+    { "tenant", "POST", "/networks/n1/connect", "{\"Container\":\"web\"}",
+      T_ALLOW, NULL, 2, NULL },
+
+    { NULL, NULL, NULL, NULL, 0, NULL, 0, NULL }
 };
 
 
@@ -419,6 +493,13 @@ t_case(t_case_t *c)
     j.method = method;
     j.alloc = t_alloc;
     j.symlink = t_symlink;
+    j.target.data = (u_char *) c->target;
+    j.target.len = len;
+    ngx_str_set(&j.label, "io.sockerless.owner");
+
+    if (j.rules->owned) {
+        ngx_str_set(&j.owner, "alice");
+    }
 
     if (q) {
         j.args.data = q + 1;
@@ -445,6 +526,10 @@ t_case(t_case_t *c)
              "%s %s %s: %d names for dockerd", c->policy, c->method,
              c->target, c->refs);
 
+        if (c->rewrite) {
+            t_rewrite(c, &j);
+        }
+
         return;
     }
 
@@ -457,16 +542,52 @@ t_case(t_case_t *c)
 }
 
 
+/* what dockerd gets instead */
+
+static void
+t_rewrite(t_case_t *c, ngx_sockerless_judge_t *j)
+{
+    ngx_int_t  rc;
+    ngx_str_t  target, body, *out;
+
+    target.len = 0;
+    body.len = 0;
+
+    rc = ngx_sockerless_judge_rewritten(j, &target, &body);
+
+    out = (c->rewrite[0] == '/') ? &target : &body;
+
+    if (out->len == 0 && c->rewrite[0] != '/') {
+        /* no edit: dockerd gets the body as sent */
+        out = &j->json;
+    }
+
+    t_ok(rc == NGX_OK && out->len == ngx_strlen(c->rewrite)
+         && ngx_memcmp(out->data, c->rewrite, out->len) == 0,
+         "%s %s %s: dockerd gets %s (got %.*s)", c->policy, c->method,
+         c->target, c->rewrite, (int) out->len, out->data);
+}
+
+
 /* dockerd's answers for names it resolved */
 
 static void
 t_answers(void)
 {
+    u_char                   work[64];
     ngx_int_t                rc;
+    ngx_str_t                id, method, target, body;
     const char              *err;
     ngx_sockerless_ref_t     ref;
-    ngx_sockerless_jv_t     *host, *bridge;
+    ngx_sockerless_route_t   rt;
+    ngx_sockerless_jv_t     *host, *bridge, *mine, *theirs, *theirs_volume;
     ngx_sockerless_judge_t   j;
+
+    static char  mine_json[] = "{\"Id\":\"c0ff\",\"Config\":{\"Labels\":"
+                               "{\"io.sockerless.owner\":\"alice\"}}}";
+    static char  theirs_json[] = "{\"Id\":\"beef\",\"Config\":{\"Labels\":"
+                                 "{\"io.sockerless.owner\":\"bob\"}}}";
+    static char  vol_json[] = "{\"Name\":\"web\",\"Labels\":{}}";
 
     static char  host_json[] = "{\"Name\":\"host\",\"Id\":\"3f2a0c\","
                                "\"Driver\":\"host\",\"Scope\":\"local\"}";
@@ -483,24 +604,83 @@ t_answers(void)
     bridge = ngx_sockerless_json_parse((u_char *) bridge_json,
                                        sizeof(bridge_json) - 1, t_alloc,
                                        NULL, &err);
+    theirs_volume = ngx_sockerless_json_parse((u_char *) vol_json,
+                                              sizeof(vol_json) - 1, t_alloc,
+                                              NULL, &err);
 
     ref.kind = NGX_SOCKERLESS_KIND_NETWORK;
     ngx_str_set(&ref.name, "3f2a");
     ref.checks = NGX_SOCKERLESS_REF_NOT_HOST;
     ref.where = "HostConfig.NetworkMode";
 
-    rc = ngx_sockerless_judge_answer(&j, &ref, host);
+    rc = ngx_sockerless_judge_answer(&j, &ref, host, &id);
 
     t_ok(rc == NGX_DECLINED && j.status == NGX_SOCKERLESS_FORBIDDEN
          && t_has(&j.reason, "host's network"),
          "an ID prefix of the host's network is refused: \"%.*s\"",
          (int) j.reason.len, j.reason.data);
 
-    rc = ngx_sockerless_judge_answer(&j, &ref, bridge);
+    rc = ngx_sockerless_judge_answer(&j, &ref, bridge, &id);
     t_ok(rc == NGX_OK, "a bridge network passes");
 
-    rc = ngx_sockerless_judge_answer(&j, &ref, NULL);
+    rc = ngx_sockerless_judge_answer(&j, &ref, NULL, &id);
     t_ok(rc == NGX_OK, "a network dockerd does not know passes");
+
+    /* ownership */
+
+    j.rules = t_rules("tenant");
+    ngx_str_set(&j.owner, "alice");
+    ngx_str_set(&j.label, "io.sockerless.owner");
+
+    mine = ngx_sockerless_json_parse((u_char *) mine_json,
+                                     sizeof(mine_json) - 1, t_alloc, NULL,
+                                     &err);
+    theirs = ngx_sockerless_json_parse((u_char *) theirs_json,
+                                       sizeof(theirs_json) - 1, t_alloc,
+                                       NULL, &err);
+
+    ref.kind = NGX_SOCKERLESS_KIND_CONTAINER;
+    ngx_str_set(&ref.name, "web");
+    ref.checks = NGX_SOCKERLESS_REF_OWNED|NGX_SOCKERLESS_REF_PATH;
+    ref.where = "the path";
+
+    rc = ngx_sockerless_judge_answer(&j, &ref, mine, &id);
+    t_ok(rc == NGX_OK && j.object_id.len == 4
+         && ngx_memcmp(j.object_id.data, "c0ff", 4) == 0,
+         "the owner's container passes, as its full ID");
+
+    ngx_str_set(&method, "GET");
+    ngx_str_set(&j.target, "/v1.41/containers/web/json?stream=0");
+    (void) ngx_sockerless_route(j.target.data, 26, &method, work, &rt);
+    j.route = &rt;
+    ngx_str_set(&j.args, "stream=0");
+    target.len = 0;
+
+    rc = ngx_sockerless_judge_rewritten(&j, &target, &body);
+    t_ok(rc == NGX_OK && target.len == sizeof("/v1.41/containers/c0ff/json"
+                                              "?stream=0") - 1
+         && ngx_memcmp(target.data, "/v1.41/containers/c0ff/json?stream=0",
+                       target.len) == 0,
+         "dockerd gets the full ID in the path: %.*s", (int) target.len,
+         target.data);
+
+    rc = ngx_sockerless_judge_answer(&j, &ref, theirs, &id);
+    t_ok(rc == NGX_DECLINED && j.status == NGX_SOCKERLESS_NOT_FOUND
+         && j.message.len == sizeof("No such container: web") - 1
+         && ngx_memcmp(j.message.data, "No such container: web",
+                       j.message.len) == 0,
+         "another's container is no such container: \"%.*s\"",
+         (int) j.message.len, j.message.data);
+
+    ref.kind = NGX_SOCKERLESS_KIND_VOLUME;
+    ref.checks = NGX_SOCKERLESS_REF_OWNED|NGX_SOCKERLESS_REF_CREATE;
+    rc = ngx_sockerless_judge_answer(&j, &ref, NULL, &id);
+    t_ok(rc == NGX_DONE, "a missing named volume is made, owned");
+
+    ref.checks = NGX_SOCKERLESS_REF_OWNED|NGX_SOCKERLESS_REF_CLAIM;
+    rc = ngx_sockerless_judge_answer(&j, &ref, theirs_volume, &id);
+    t_ok(rc == NGX_DECLINED && j.status == NGX_SOCKERLESS_CONFLICT,
+         "a volume name another has: 409");
 
     t_free_all();
 }
@@ -541,6 +721,7 @@ t_rules(char *name)
     static u_char                  all[ngx_sockerless_op_n];
     static u_char                  ci[ngx_sockerless_op_n];
     static u_char                  read[ngx_sockerless_op_n];
+    static ngx_sockerless_rules_t  tenant;
     static ngx_sockerless_bind_t   binds[2];
     static ngx_str_t               images[1];
     static ngx_array_t             ci_binds, ci_images;
@@ -572,6 +753,12 @@ t_rules(char *name)
     full.allow = all;
     full.privileged = 1;
     readonly.allow = read;
+    tenant.allow = all;
+    tenant.owned = 1;
+
+    if (ngx_strcmp(name, "tenant") == 0) {
+        return &tenant;
+    }
 
     if (ngx_strcmp(name, "ci") == 0) {
         return &ci_rules;
