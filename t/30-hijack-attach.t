@@ -71,7 +71,7 @@ for my $upgrade (1, 0) {
     my $how = $upgrade ? 'with Upgrade' : 'without Upgrade';
     my $c = unique_name('runner');
     cleanup_container($c);
-    my ($st, $j) = api_json('POST', "/v1.41/containers/create?name=$c", {
+    my ($st, $j) = api('POST', "/v1.41/containers/create?name=$c", {
         Image => $image, Cmd => ['sh'], Tty => JSON::PP::false(),
         OpenStdin => JSON::PP::true(), StdinOnce => JSON::PP::true(),
         AttachStdin => JSON::PP::true(), AttachStdout => JSON::PP::true(),
@@ -90,7 +90,7 @@ for my $upgrade (1, 0) {
     ok(!($s && $s->{headers}{'transfer-encoding'}),
         "runner ($how): not chunked");
 
-    ($st) = api_json('POST', "/v1.41/containers/$c/start");
+    ($st) = api('POST', "/v1.41/containers/$c/start");
     is($st, 204, "runner ($how): start: 204");
 
     $s->put("echo one; echo two; echo three >&2; exit 7\n") if $s;
@@ -102,7 +102,7 @@ for my $upgrade (1, 0) {
     is($o, "one\ntwo\n", "runner ($how): stdout has one and two");
     is($e, "three\n", "runner ($how): stderr apart");
 
-    ($st, $j) = api_json('POST', "/v1.41/containers/$c/wait");
+    ($st, $j) = api('POST', "/v1.41/containers/$c/wait");
     is($st, 200, "runner ($how): wait: 200");
     is(ref $j && $j->{StatusCode}, 7, "runner ($how): wait gives StatusCode 7");
 }

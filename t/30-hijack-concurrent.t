@@ -115,7 +115,7 @@ $_->done for grep { $_ } @s;
 
 # the exit codes, as the CLI would read them
 my @codes = map {
-    my ($st, $j) = api_json('GET', "/v1.41/exec/$_/json");
+    my ($st, $j) = api('GET', "/v1.41/exec/$_/json");
     ref $j ? ($j->{Running} ? 'running' : $j->{ExitCode}) : "status $st"
 } @ids;
 is(scalar(grep { defined && $_ eq '0' } @codes), $N, "all $N execs exited 0")

@@ -133,7 +133,7 @@ SKIP: {
         $s->done;
     }
     ok(wait_until(sub {
-            my ($st, $j) = api_json('GET', "/v1.41/exec/$id/json");
+            my ($st, $j) = api('GET', "/v1.41/exec/$id/json");
             ref $j && !$j->{Running} }, 10),
         'client reset: the exec ends (its stdin closed)');
 }
@@ -260,7 +260,7 @@ for my $upgrade (1, 0) {
     ok(wait_until(sub {
             (docker('exec', $c, 'cat', '/tmp/detached-raw'))[1] eq "ran\n" }, 10),
         'Detach: true: the process ran');
-    my ($ist, $j) = api_json('GET', "/v1.41/exec/$id/json");
+    my ($ist, $j) = api('GET', "/v1.41/exec/$id/json");
     ok($ist == 200 && !$j->{Running} && defined $j->{ExitCode}
         && $j->{ExitCode} == 0, 'Detach: true: exec inspect: done, exit code 0');
 }

@@ -256,7 +256,7 @@ my $pull_seconds;
     ok(wait_until(sub { $nginx->error_log_since
             =~ /sockerless auto-pull: pulling "\Q$ref\E"/ }, 30),
         'reload: the pull began');
-    kill 'HUP', $nginx->{pid};
+    $nginx->reload;
     my $resp = '';
     my $sel = IO::Select->new($s);
     my $deadline = time + 600;

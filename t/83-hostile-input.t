@@ -65,7 +65,7 @@ sub victim_alive {
 sub json_msg {
     my ($bytes) = @_;
     my ($st, $h, $body) = parse_response($bytes);
-    return json_error_ok($h, $body);
+    return json_message($body, $h);
 }
 
 # --- long request lines and headers ---------------------------------------------
