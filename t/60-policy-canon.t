@@ -15,131 +15,29 @@ use Sockerless::Policy;
 
 module_only();
 
-my $ng = policy_nginx();
+my $ng = start_nginx(log_format => $POLICY_LOG,
+    location => 'sockerless_enforce $docker_policy;', http => <<'EOF');
+    map $http_x_identity $docker_policy {
+        default     readonly;
+        ci          ci;
+        admin       full;
+        empty       "";
+        bogus       nosuch;
+    }
+
+    sockerless_policy readonly { allow @read; }
+    sockerless_policy ci { allow @all; privileged off; }
+    sockerless_policy full { allow @all; privileged on; }
+EOF
 my $plain = start_nginx(current => 0);    # no sockerless_enforce
 my $priv = encode_json({ Image => test_image(),
     HostConfig => { Privileged => JSON::PP::true() } });
 
-# --- canonical paths -------------------------------------------------------
-
-for my $c (
-    [ '/containers//json',                 'empty segment' ],
-    [ '//containers/json',                 'empty segment' ],
-    [ '/./containers/json',                'dot segment' ],
-    [ '/containers/./json',                'dot segment' ],
-    [ '/containers/../containers/json',    'dot segment' ],
-    [ '/v1.41/containers/x/../../_ping',   'dot segment' ],
-    [ '/containers/%2e%2e/containers/json', 'dot segment' ],
-    [ '/containers%2Fjson',                'escaped' ],
-    [ '/containers%2fjson',                'escaped' ],
-    [ '/v1.41/images/a%2Fb/json',          'escaped' ],
-    [ '/containers/x%2ejson/json',         'escaped' ],
-    [ '/containers/x%0a/json',             'control character' ],
-    [ '/containers/x%7f/json',             'control character' ],
-    [ '/containers/x%09/json',             'control character' ],
-) {
-    my ($path, $why) = @$c;
-    refused('readonly', GET => $path, undef, qr/non-canonical/,
-        "GET $path ($why)");
-}
-
-# the same through the CLI identity that may do everything
-refused('admin', GET => '/containers/../_ping', undef, qr/non-canonical/,
-    'full policy: dot segments refused too');
-
-# a dot segment hiding a denied operation behind an allowed one
-refused('readonly', POST => '/containers/json/../create', $priv,
-    qr/non-canonical/, 'POST /containers/json/../create');
-
-# nginx itself refuses a malformed escape and %00 (its own 400 page,
-# before any location), and raw control bytes in the request line
-for my $p ('/containers/json%zz', '/containers/json%4', '/containers/x%00/json') {
-    my ($st, $msg) = api('admin', GET => $p);
-    is($st, 400, "GET $p: 400") or diag $msg;
-}
-for my $c ("\x01", "\x7f") {
-    my $resp = http_raw($ng->port,
-        "GET /containers/x${c}y/json HTTP/1.1\r\nHost: x\r\n"
-        . "X-Identity: admin\r\nConnection: close\r\n\r\n");
-    my ($st) = parse_response($resp);
-    is($st, 400, sprintf('raw byte 0x%02x in the path: 400', ord $c));
-}
-
-# an escaped letter is the same operation, judged as such
-denied('ci', POST => '/containers/cre%61te', $priv, qr/Privileged/,
-    'POST /containers/cre%61te is ContainerCreate');
-denied('ci', POST => '/v1.41/c%6Fntainers/create', $priv, qr/Privileged/,
-    'POST /v1.41/c%6Fntainers/create is ContainerCreate');
-denied('readonly', POST => '/containers/cre%61te', '{}',
-    qr/operation: ContainerCreate is not allowed/,
-    'readonly: escaped create is still ContainerCreate');
-
-# decoded once, as dockerd does: "%252F" is a literal "%2F" there too
-denied('admin', POST => '/containers%252Fcreate', $priv, qr/unknown-operation/,
-    'POST /containers%252Fcreate: no operation (decoded once)');
-
-# Content-Length and Transfer-Encoding together: nginx refuses the request
-{
-    my $resp = http_raw($ng->port,
-        "POST /containers/create HTTP/1.1\r\nHost: x\r\nX-Identity: ci\r\n"
-        . "Content-Type: application/json\r\nContent-Length: 2\r\n"
-        . "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-        . sprintf("%x\r\n%s\r\n0\r\n\r\n", length $priv, $priv));
-    like($resp, qr{^HTTP/1\.1 400 }, 'Content-Length with chunked: 400');
-}
-
-# absolute-form request target: nginx takes the path from it
-{
-    my $resp = http_raw($ng->port,
-        "POST http://localhost/containers/create HTTP/1.1\r\nHost: x\r\n"
-        . "X-Identity: ci\r\nContent-Type: application/json\r\n"
-        . "Content-Length: " . length($priv) . "\r\nConnection: close\r\n"
-        . "\r\n$priv");
-    my ($st, undef, $body) = parse_response($resp);
-    ok($st == 403 && $body =~ /Privileged/,
-        'absolute-form POST http://localhost/containers/create: judged')
-        or diag "$st $body";
-}
-
-# --- versions --------------------------------------------------------------
-
-allowed('readonly', GET => '/v1.041/containers/json', undef,
-    'GET /v1.041/containers/json (1.41)', status => 200);
-allowed('readonly', GET => '/v1.12/version', undef,
-    'GET /v1.12/version (the oldest dockerd 20.10 serves)', status => 200);
-allowed('readonly', GET => '/containers/json', undef,
-    'GET /containers/json (no version)', status => 200);
-denied('ci', POST => '/v1.041/containers/create', $priv, qr/Privileged/,
-    'POST /v1.041/containers/create is judged');
-for my $v ('v1.2.3', 'v1', 'v.41', 'v1.', 'v1..41', 'v1.11', 'v0.99',
-           'v1.999999') {
-    refused('readonly', GET => "/$v/containers/json", undef, qr/version/,
-        "GET /$v/containers/json");
-}
-for my $v ('vx', 'V1.41', 'v1.41a', 'v-1.41') {
-    my ($st, $msg) = api('readonly', GET => "/$v/containers/json");
-    ok(($st == 400 || $st == 403) && $msg =~ /by policy/,
-        "GET /$v/containers/json: not allowed") or diag "$st $msg";
-}
-
-# --- requests that are no operation ----------------------------------------
-
-for my $c (
-    [ GET    => '/containers/json/' ],
-    [ GET    => '/nonexistent' ],
-    [ POST   => '/containers/json' ],
-    [ PUT    => '/containers/create' ],
-    [ PATCH  => '/containers/x/json' ],
-    [ GET    => '/v1.41/' ],
-) {
-    my ($m, $p) = @$c;
-    denied('admin', $m => $p, undef, qr/unknown-operation/,
-        "$m $p (no operation)");
-}
+run_policy_blocks(vars => { image => test_image(), priv => $priv });
 
 {
     # a HEAD answer has no body: the log says why
-    my ($st) = api('admin', HEAD => '/containers/json');
+    my ($st) = policy_api('admin', HEAD => '/containers/json');
     is($st, 403, 'HEAD /containers/json (no operation): 403');
     my @l = log_lines($ng, qr/^id=admin "HEAD \/containers\/json /);
     like($l[-1] // '', qr/d=deny r="unknown-operation: /,
@@ -148,45 +46,31 @@ for my $c (
 
 # ... and without a policy, dockerd answers them itself
 {
-    my ($st, $msg) = api(undef, GET => '/nonexistent', undef,
+    my ($st, $msg) = policy_api(undef, GET => '/nonexistent', undef,
         nginx => $plain);
     is($st, 404, 'no policy: GET /nonexistent reaches dockerd (404)')
         or diag $msg;
-    ($st, $msg, undef, my $h) = api(undef, GET => '/containers//json',
-        undef, nginx => $plain);
+    ($st, $msg) = policy_api(undef, GET => '/containers//json', undef,
+        nginx => $plain);
     is($st, 301, 'no policy: GET /containers//json reaches dockerd (301)')
         or diag $msg;
-    ($st, $msg) = api(undef, GET => '/v1.2.3/version', undef,
+    ($st, $msg) = policy_api(undef, GET => '/v1.2.3/version', undef,
         nginx => $plain);
     ok($st && $msg !~ /by policy/,
         'no policy: GET /v1.2.3/version reaches dockerd') or diag $msg;
 }
 
-# --- identities without a policy -------------------------------------------
-
-denied('empty', GET => '/_ping', undef, qr/no-policy/,
-    'an empty policy variable denies everything');
-denied('empty', GET => '/version', undef, qr/no-policy/,
-    'an empty policy variable: /version');
-denied('bogus', GET => '/_ping', undef, qr/no-policy.*nosuch/,
-    'an unknown policy name denies everything');
-{
-    my ($st, $msg) = api('bogus', GET => '/containers//json');
-    is($st, 403, 'unknown policy: even a non-canonical path is a 403')
-        or diag $msg;
-}
-
 # --- messages and variables ------------------------------------------------
 
 {
-    my ($st, $msg, $raw, $h) = api('readonly', POST => '/containers/create',
-        $priv);
+    my ($st, $msg, $raw, $h) = policy_api('readonly',
+        POST => '/containers/create', $priv);
     is($st, 403, 'denial: 403');
     is($msg, 'ContainerCreate denied by policy "readonly": operation: '
         . 'ContainerCreate is not allowed', 'denial: the message');
     like($h->{'content-type'} // '', qr{^application/json},
         'denial: JSON body');
-    ($st, $msg) = api('readonly', GET => '/containers//json');
+    ($st, $msg) = policy_api('readonly', GET => '/containers//json');
     like($msg, qr/^refused by policy "readonly": non-canonical: /,
         'refusal: the message');
 }
@@ -205,3 +89,300 @@ like($l[-1] // '', qr/ 400 .* d=deny r="non-canonical: /,
     'access log: a refused request');
 
 done_testing();
+
+__DATA__
+
+# --- canonical paths
+
+=== GET /containers//json (empty segment)
+--- identity: readonly
+--- request: GET /containers//json
+--- refused: non-canonical
+
+=== GET //containers/json (empty segment)
+--- identity: readonly
+--- request: GET //containers/json
+--- refused: non-canonical
+
+=== GET /./containers/json (dot segment)
+--- identity: readonly
+--- request: GET /./containers/json
+--- refused: non-canonical
+
+=== GET /containers/./json (dot segment)
+--- identity: readonly
+--- request: GET /containers/./json
+--- refused: non-canonical
+
+=== GET /containers/../containers/json (dot segment)
+--- identity: readonly
+--- request: GET /containers/../containers/json
+--- refused: non-canonical
+
+=== GET /v1.41/containers/x/../../_ping (dot segment)
+--- identity: readonly
+--- request: GET /v1.41/containers/x/../../_ping
+--- refused: non-canonical
+
+=== GET /containers/%2e%2e/containers/json (dot segment)
+--- identity: readonly
+--- request: GET /containers/%2e%2e/containers/json
+--- refused: non-canonical
+
+=== GET /containers%2Fjson (escaped)
+--- identity: readonly
+--- request: GET /containers%2Fjson
+--- refused: non-canonical
+
+=== GET /containers%2fjson (escaped)
+--- identity: readonly
+--- request: GET /containers%2fjson
+--- refused: non-canonical
+
+=== GET /v1.41/images/a%2Fb/json (escaped)
+--- identity: readonly
+--- request: GET /v1.41/images/a%2Fb/json
+--- refused: non-canonical
+
+=== GET /containers/x%2ejson/json (escaped)
+--- identity: readonly
+--- request: GET /containers/x%2ejson/json
+--- refused: non-canonical
+
+=== GET /containers/x%0a/json (control character)
+--- identity: readonly
+--- request: GET /containers/x%0a/json
+--- refused: non-canonical
+
+=== GET /containers/x%7f/json (control character)
+--- identity: readonly
+--- request: GET /containers/x%7f/json
+--- refused: non-canonical
+
+=== GET /containers/x%09/json (control character)
+--- identity: readonly
+--- request: GET /containers/x%09/json
+--- refused: non-canonical
+
+# the same through the CLI identity that may do everything
+=== full policy: dot segments refused too
+--- identity: admin
+--- request: GET /containers/../_ping
+--- refused: non-canonical
+
+# a dot segment hiding a denied operation behind an allowed one
+=== POST /containers/json/../create
+--- identity: readonly
+--- request: POST /containers/json/../create
+--- body: {"HostConfig":{"Privileged":true},"Image":"$image"}
+--- refused: non-canonical
+
+# nginx itself refuses a malformed escape and %00 (its own 400 page,
+# before any location), and raw control bytes in the request line
+=== GET /containers/json%zz
+--- identity: admin
+--- request: GET /containers/json%zz
+--- status: 400
+
+=== GET /containers/json%4
+--- identity: admin
+--- request: GET /containers/json%4
+--- status: 400
+
+=== GET /containers/x%00/json
+--- identity: admin
+--- request: GET /containers/x%00/json
+--- status: 400
+
+=== raw byte 0x01 in the path
+--- raw eval
+"GET /containers/x\x01y/json HTTP/1.1\r\nHost: x\r\n"
+. "X-Identity: admin\r\nConnection: close\r\n\r\n"
+--- status: 400
+
+=== raw byte 0x7f in the path
+--- raw eval
+"GET /containers/x\x7fy/json HTTP/1.1\r\nHost: x\r\n"
+. "X-Identity: admin\r\nConnection: close\r\n\r\n"
+--- status: 400
+
+# an escaped letter is the same operation, judged as such
+=== POST /containers/cre%61te is ContainerCreate
+--- identity: ci
+--- request: POST /containers/cre%61te
+--- body: {"HostConfig":{"Privileged":true},"Image":"$image"}
+--- denied: Privileged
+
+=== POST /v1.41/c%6Fntainers/create is ContainerCreate
+--- identity: ci
+--- request: POST /v1.41/c%6Fntainers/create
+--- body: {"HostConfig":{"Privileged":true},"Image":"$image"}
+--- denied: Privileged
+
+=== readonly: escaped create is still ContainerCreate
+--- identity: readonly
+--- request: POST /containers/cre%61te
+--- body: {}
+--- denied: operation: ContainerCreate is not allowed
+
+# decoded once, as dockerd does: "%252F" is a literal "%2F" there too
+=== POST /containers%252Fcreate: no operation (decoded once)
+--- identity: admin
+--- request: POST /containers%252Fcreate
+--- body: {"HostConfig":{"Privileged":true},"Image":"$image"}
+--- denied: unknown-operation
+
+# Content-Length and Transfer-Encoding together: nginx refuses the request
+=== Content-Length with chunked
+--- raw eval
+"POST /containers/create HTTP/1.1\r\nHost: x\r\nX-Identity: ci\r\n"
+. "Content-Type: application/json\r\nContent-Length: 2\r\n"
+. "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+. sprintf("%x\r\n%s\r\n0\r\n\r\n", length $priv, $priv)
+--- status: 400
+
+# absolute-form request target: nginx takes the path from it
+=== absolute-form POST http://localhost/containers/create: judged
+--- raw eval
+"POST http://localhost/containers/create HTTP/1.1\r\nHost: x\r\n"
+. "X-Identity: ci\r\nContent-Type: application/json\r\n"
+. "Content-Length: " . length($priv) . "\r\nConnection: close\r\n"
+. "\r\n$priv"
+--- denied: Privileged
+
+# --- versions
+
+=== GET /v1.041/containers/json (1.41)
+--- identity: readonly
+--- request: GET /v1.041/containers/json
+--- reaches_dockerd: 200
+
+=== GET /v1.12/version (the oldest dockerd 20.10 serves)
+--- identity: readonly
+--- request: GET /v1.12/version
+--- reaches_dockerd: 200
+
+=== GET /containers/json (no version)
+--- identity: readonly
+--- request: GET /containers/json
+--- reaches_dockerd: 200
+
+=== POST /v1.041/containers/create is judged
+--- identity: ci
+--- request: POST /v1.041/containers/create
+--- body: {"HostConfig":{"Privileged":true},"Image":"$image"}
+--- denied: Privileged
+
+=== GET /v1.2.3/containers/json
+--- identity: readonly
+--- request: GET /v1.2.3/containers/json
+--- refused: version
+
+=== GET /v1/containers/json
+--- identity: readonly
+--- request: GET /v1/containers/json
+--- refused: version
+
+=== GET /v.41/containers/json
+--- identity: readonly
+--- request: GET /v.41/containers/json
+--- refused: version
+
+=== GET /v1./containers/json
+--- identity: readonly
+--- request: GET /v1./containers/json
+--- refused: version
+
+=== GET /v1..41/containers/json
+--- identity: readonly
+--- request: GET /v1..41/containers/json
+--- refused: version
+
+=== GET /v1.11/containers/json
+--- identity: readonly
+--- request: GET /v1.11/containers/json
+--- refused: version
+
+=== GET /v0.99/containers/json
+--- identity: readonly
+--- request: GET /v0.99/containers/json
+--- refused: version
+
+=== GET /v1.999999/containers/json
+--- identity: readonly
+--- request: GET /v1.999999/containers/json
+--- refused: version
+
+=== GET /vx/containers/json
+--- identity: readonly
+--- request: GET /vx/containers/json
+--- not_allowed
+
+=== GET /V1.41/containers/json
+--- identity: readonly
+--- request: GET /V1.41/containers/json
+--- not_allowed
+
+=== GET /v1.41a/containers/json
+--- identity: readonly
+--- request: GET /v1.41a/containers/json
+--- not_allowed
+
+=== GET /v-1.41/containers/json
+--- identity: readonly
+--- request: GET /v-1.41/containers/json
+--- not_allowed
+
+# --- requests that are no operation
+
+=== GET /containers/json/ (no operation)
+--- identity: admin
+--- request: GET /containers/json/
+--- denied: unknown-operation
+
+=== GET /nonexistent (no operation)
+--- identity: admin
+--- request: GET /nonexistent
+--- denied: unknown-operation
+
+=== POST /containers/json (no operation)
+--- identity: admin
+--- request: POST /containers/json
+--- denied: unknown-operation
+
+=== PUT /containers/create (no operation)
+--- identity: admin
+--- request: PUT /containers/create
+--- denied: unknown-operation
+
+=== PATCH /containers/x/json (no operation)
+--- identity: admin
+--- request: PATCH /containers/x/json
+--- denied: unknown-operation
+
+=== GET /v1.41/ (no operation)
+--- identity: admin
+--- request: GET /v1.41/
+--- denied: unknown-operation
+
+# --- identities without a policy
+
+=== an empty policy variable denies everything
+--- identity: empty
+--- request: GET /_ping
+--- denied: no-policy
+
+=== an empty policy variable: /version
+--- identity: empty
+--- request: GET /version
+--- denied: no-policy
+
+=== an unknown policy name denies everything
+--- identity: bogus
+--- request: GET /_ping
+--- denied: no-policy.*nosuch
+
+=== unknown policy: even a non-canonical path is a 403
+--- identity: bogus
+--- request: GET /containers//json
+--- status: 403

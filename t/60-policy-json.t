@@ -15,71 +15,23 @@ use Sockerless::Policy;
 
 module_only();
 
-my $ng = policy_nginx();
+my $http = <<'EOF';
+    map $http_x_identity $docker_policy {
+        default     readonly;
+        ci          ci;
+        admin       full;
+    }
+
+    sockerless_policy readonly { allow @read; }
+    sockerless_policy ci { allow @all; deny @swarm @plugins; }
+    sockerless_policy full { allow @all; privileged on; }
+EOF
+my $ng = start_nginx(log_format => $POLICY_LOG, http => $http,
+    location => 'sockerless_enforce $docker_policy;');
 my $image = test_image();
 my $create = '/containers/create';
 
-# a body with $hc as HostConfig, written by hand (order and escapes kept)
-sub body { my ($hc) = @_; return qq({"Image":"$image","HostConfig":$hc}) }
-
-sub cleanup_created {
-    my ($raw) = @_;
-    my $id = eval { decode_json($raw)->{Id} };
-    cleanup_container($id) if $id;
-    return $id;
-}
-
-# --- duplicates ------------------------------------------------------------
-
-for my $c (
-    [ qq({"Image":"$image","Image":"evil/thing"}),  'Image twice' ],
-    [ qq({"Image":"$image","image":"evil/thing"}),  'Image and image' ],
-    [ qq({"Image":"$image","IMAGE":"evil/thing"}),  'Image and IMAGE' ],
-    [ qq({"Image":"$image","HostConfig":{},"hostconfig":{"Privileged":true}}),
-      'HostConfig and hostconfig' ],
-    [ qq({"Image":"$image","HostConfig":{"Privileged":true},"HostConfig":{}}),
-      'HostConfig twice, the last one harmless' ],
-    [ body('{"Privileged":false,"privileged":true}'),
-      'Privileged and privileged' ],
-    [ body('{"SecurityOpt":[],"\u017FecurityOpt":["seccomp=unconfined"]}'),
-      'SecurityOpt and \u017FecurityOpt' ],
-    [ body(qq({"SecurityOpt":[],"\xc5\xbfecurityOpt":["seccomp=unconfined"]})),
-      'SecurityOpt and raw UTF-8 U+017F' ],
-    [ body('{"Links":[],"Lin\u212As":[]}'), 'Links and Lin\u212As' ],
-    [ body('{"Binds":[],"bindS":["/:/host"]}'), 'Binds and bindS' ],
-    [ body('{"Mounts":[{"Type":"bind","type":"volume","Source":"/","Target":"/h"}]}'),
-      'Type and type inside a Mounts element' ],
-    [ qq({"Image":"$image","Labels":{"a":"1","a":"2"}}),
-      'a repeated label (a map: Go keeps the last)' ],
-) {
-    refused('ci', POST => $create, $c->[0], qr/duplicate key/,
-        "duplicate keys: $c->[1]");
-}
-
-# --- keys Go folds to a field name -----------------------------------------
-
-for my $c (
-    [ body('{"\u017FecurityOpt":["seccomp=unconfined"]}'), qr/SecurityOpt/,
-      '\u017FecurityOpt is SecurityOpt' ],
-    [ body(qq({"\xc5\xbfecurityOpt":["seccomp=unconfined"]})), qr/SecurityOpt/,
-      'raw U+017F: SecurityOpt' ],
-    [ body('{"Mas\u212AedPaths":[]}'), qr/MaskedPaths/,
-      'Mas\u212AedPaths is MaskedPaths' ],
-    [ body('{"Bind\u017F":["/:/host"]}'), qr/bind: host path \/ /,
-      'Bind\u017F is Binds' ],
-    [ body('{"\u0042inds":["/:/host"]}'), qr/bind: host path \/ /,
-      '\u0042inds (an escaped ASCII letter) is Binds' ],
-    [ qq({"Image":"$image","Ho\\u017FtConfig":{"Privileged":true}}),
-      qr/Privileged/, 'Ho\u017FtConfig is HostConfig' ],
-    [ qq({"Image":"$image","HOSTCONFIG":{"PRIVILEGED":true}}),
-      qr/Privileged/, 'HOSTCONFIG/PRIVILEGED' ],
-    [ body('{"Sy\u017Fctl\u017F":{"kernel.x":"1"}}'), qr/Sysctls/,
-      'Sy\u017Fctl\u017F is Sysctls' ],
-    [ body('{"Device\u017F":[{"PathOnHost":"/dev/mem","PathInContainer":"/dev/mem","CgroupPermissions":"rwm"}]}'),
-      qr/Devices/, 'Device\u017F is Devices' ],
-) {
-    denied('ci', POST => $create, $c->[0], $c->[1], $c->[2]);
-}
+run_policy_blocks(vars => { image => $image });
 
 # the premise, checked on dockerd itself: Go matches "Mas\u212AedPaths"
 # to MaskedPaths
@@ -87,115 +39,17 @@ for my $c (
     my $name = unique_name('fold');
     cleanup_container($name);
     my ($st) = unix_request(POST => "/containers/create?name=$name",
-        headers => [ 'Content-Type' => 'application/json' ],
-        body => body('{"Mas\u212AedPaths":["/proc/slt-fold"]}'));
+        headers => [ 'Content-Type' => 'application/json' ], body =>
+        qq({"Image":"$image","HostConfig":{"Mas\\u212AedPaths":["/proc/slt-fold"]}}));
     my ($rc, $out) = docker_direct('inspect', '--format',
         '{{json .HostConfig.MaskedPaths}}', $name);
     is($out, qq(["/proc/slt-fold"]\n),
         'dockerd itself folds Mas\u212AedPaths into MaskedPaths');
 }
 
-# a key that only looks like a field is not one: passed to dockerd
-{
-    my ($st, $msg, $raw) = allowed('ci', POST => $create,
-        body('{"Privileged ":true,"Privileges":true}'),
-        'keys "Privileged " and "Privileges" are other fields');
-    cleanup_created($raw);
-}
-
-# --- syntax ----------------------------------------------------------------
-
-for my $c (
-    [ qq({"Image":"$image"} {"HostConfig":{"Privileged":true}}),
-      qr/trailing|invalid/, 'a second document after the first' ],
-    [ qq({"Image":"$image"}x), qr/trailing|invalid/, 'trailing garbage' ],
-    [ qq({"Image":"$image"}]), qr/trailing|invalid/, 'a stray bracket' ],
-    [ qq({"Image":"$image","Labels":{"a":"\xff"}}), qr/invalid/,
-      'invalid UTF-8 (0xff)' ],
-    [ qq({"Image":"$image","Labels":{"a":"\x80"}}), qr/invalid/,
-      'invalid UTF-8 (lone continuation byte)' ],
-    [ qq({"Image":"$image","Labels":{"a":"\xe2\x84"}}), qr/invalid/,
-      'invalid UTF-8 (truncated sequence)' ],
-    [ qq({"Image":"$image","Labels":{"\xff":"a"}}), qr/invalid/,
-      'invalid UTF-8 in a key' ],
-    [ qq({"Image":"$image\\u0000evil/thing"}), qr/NUL/,
-      '\u0000 in a string' ],
-    [ qq({"Image":"$image","Host\\u0000Config":{"Privileged":true}}),
-      qr/NUL/, '\u0000 in a key' ],
-    [ qq({"Image":"$image"\x00}), qr/NUL/, 'a raw NUL byte' ],
-    [ qq({"Image":"$image" /* c */}), qr/invalid/, 'a /* */ comment' ],
-    [ qq(// c\n{"Image":"$image"}), qr/invalid/, 'a // comment' ],
-    [ qq({"Image":"$image",}), qr/invalid/, 'a trailing comma' ],
-    [ qq({'Image':'$image'}), qr/invalid/, 'single quotes' ],
-    [ qq({"Image":"$image","Labels":) . ('{"a":' x 40) . '1' . ('}' x 40)
-      . '}', qr/deep/, 'nesting 40 deep' ],
-    [ '[' x 40 . ']' x 40, qr/deep/, 'arrays 40 deep' ],
-    [ '[]', qr/not an object/, 'an array body' ],
-    [ 'null', qr/not an object/, 'a null body' ],
-    [ '"x"', qr/not an object/, 'a string body' ],
-    [ '{', qr/invalid/, 'a truncated body' ],
-    [ qq({"Image":5}), qr/Image is not a string/, 'Image is a number' ],
-) {
-    refused('ci', POST => $create, $c->[0], $c->[1], "json: $c->[2]");
-}
-
-# nesting below the limit is the decoder's business, not a refusal
-{
-    my ($st, $msg) = api('ci', POST => $create,
-        qq({"Image":"$image","Labels":) . ('{"a":' x 20) . '1' . ('}' x 20)
-        . '}');
-    ok($msg !~ /by policy/, 'nesting 21 deep: to dockerd') or diag $msg;
-}
-
-# --- wrong types -----------------------------------------------------------
-
-for my $c (
-    [ body('{"Privileged":"true"}'), qr/Privileged/, 'Privileged "true"' ],
-    [ body('{"Privileged":1}'), qr/Privileged/, 'Privileged 1' ],
-    [ body('{"Privileged":{}}'), qr/Privileged/, 'Privileged {}' ],
-    [ body('{"CapAdd":"SYS_ADMIN"}'), qr/CapAdd/, 'CapAdd a string' ],
-    [ body('{"CapAdd":[1]}'), qr/CapAdd/, 'CapAdd [1]' ],
-    [ body('{"Binds":"/:/host"}'), qr/Binds/, 'Binds a string' ],
-    [ body('{"Binds":[{"a":1}]}'), qr/Binds/, 'Binds [{}]' ],
-    [ body('{"Mounts":{}}'), qr/Mounts/, 'Mounts an object' ],
-    [ body('{"Mounts":[{"Source":"/","Target":"/h"}]}'), qr/Mounts/,
-      'Mounts without a Type' ],
-    [ body('{"SecurityOpt":"seccomp=unconfined"}'), qr/SecurityOpt/,
-      'SecurityOpt a string' ],
-    [ body('{"NetworkMode":["host"]}'), qr/NetworkMode/,
-      'NetworkMode an array' ],
-    [ body('"x"'), qr/HostConfig/, 'HostConfig a string' ],
-    [ body('[]'), qr/HostConfig/, 'HostConfig an array' ],
-) {
-    denied('ci', POST => $create, $c->[0], $c->[1], "type: $c->[2]");
-}
-
-# null leaves the default: allowed
-{
-    my ($st, $msg, $raw) = allowed('ci', POST => $create,
-        body('{"Privileged":null,"CapAdd":null,"Binds":null,"Devices":null}'),
-        'nulls are no settings', status => 201);
-    cleanup_created($raw);
-    ($st, $msg, $raw) = allowed('ci', POST => $create,
-        qq({"Image":"$image","HostConfig":null}), 'HostConfig null',
-        status => 201);
-    cleanup_created($raw);
-}
-
 # --- framing ---------------------------------------------------------------
 
-my $priv = body('{"Privileged":true}');
-
-denied('ci', POST => $create, $priv, qr/Privileged/,
-    'chunked body (7-byte chunks)', chunked => 1, chunk_size => 7);
-denied('ci', POST => $create, $priv, qr/Privileged/,
-    'chunked body (one chunk)', chunked => 1);
-{
-    my ($st, $msg, $raw) = allowed('ci', POST => $create,
-        qq({"Image":"$image"}), 'chunked harmless body', chunked => 1,
-        chunk_size => 5, status => 201);
-    cleanup_created($raw);
-}
+my $priv = qq({"Image":"$image","HostConfig":{"Privileged":true}});
 
 # Expect: 100-continue, the body sent after the 100
 {
@@ -250,27 +104,11 @@ denied('ci', POST => $create, $priv, qr/Privileged/,
     my ($st, $msg) = allowed('ci', POST => $create, '',
         'create with Content-Length: 0 goes to dockerd');
     like($msg, qr/EOF|config cannot be empty/i, '... which refuses it');
-    allowed('ci', POST => '/containers/slt-none/start', '',
-        'start with Content-Length: 0', status => 404);
-    allowed('ci', POST => '/containers/slt-none/start', '',
-        'start with an empty chunked body', chunked => 1, status => 404);
     my $resp = http_raw($ng->port, "POST /containers/slt-none/start HTTP/1.1"
         . "\r\nHost: x\r\nX-Identity: ci\r\nConnection: close\r\n\r\n");
     like($resp, qr{^HTTP/1\.1 404 }, 'start without a body');
 }
 
-# Content-Type does not change how the body is read
-for my $ct ('application/json; charset=utf-8', 'Application/JSON',
-            'text/plain') {
-    denied('ci', POST => $create, $priv, qr/Privileged/,
-        "Content-Type: $ct", headers => [ 'Content-Type' => $ct ]);
-}
-
-# a form body would add to the query parameters dockerd reads
-for my $ct ('application/x-www-form-urlencoded', 'multipart/form-data') {
-    refused('ci', POST => $create, $priv, qr/form body/,
-        "Content-Type: $ct", headers => [ 'Content-Type' => $ct ]);
-}
 {
     # no Content-Type at all
     my $resp = http_raw($ng->port, "POST $create HTTP/1.1\r\nHost: x\r\n"
@@ -282,23 +120,24 @@ for my $ct ('application/x-www-form-urlencoded', 'multipart/form-data') {
 # --- sockerless_max_json_body ---------------------------------------------
 
 {
-    my $small = policy_nginx(current => 0,
-        location => 'sockerless_max_json_body 1k;');
+    my $small = start_nginx(log_format => $POLICY_LOG, http => $http,
+        location => <<'EOF', current => 0);
+            sockerless_enforce $docker_policy;
+            sockerless_max_json_body 1k;
+EOF
     my $big = qq({"Image":"$image","Labels":{"a":") . ('x' x 2000) . '"}}';
-    my ($st, $msg) = api('ci', POST => $create, $big, nginx => $small);
+    my ($st, $msg) = policy_api('ci', POST => $create, $big, nginx => $small);
     is($st, 413, 'a 2 KB body over 1k: 413') or diag $msg;
     like($msg, qr/sockerless_max_json_body/, '413: the message says why');
-    ($st, $msg) = api('ci', POST => $create, $big, nginx => $small,
+    ($st, $msg) = policy_api('ci', POST => $create, $big, nginx => $small,
         chunked => 1, chunk_size => 300);
     is($st, 413, 'a 2 KB chunked body over 1k: 413') or diag $msg;
-    ($st, $msg) = api('ci', POST => '/containers/slt-none/update',
+    ($st, $msg) = policy_api('ci', POST => '/containers/slt-none/update',
         '{"Memory":0,"Labels":"' . ('x' x 1100) . '"}', nginx => $small);
     is($st, 413, 'update over 1k: 413') or diag $msg;
-    my $raw;
-    ($st, $msg, $raw) = api('ci', POST => $create, qq({"Image":"$image"}),
+    ($st, $msg) = policy_api('ci', POST => $create, qq({"Image":"$image"}),
         nginx => $small);
     is($st, 201, 'a small body under 1k: created') or diag $msg;
-    cleanup_created($raw);
 
     # a 413 ends the request: the worker survives, nothing reaches dockerd
     my $name = unique_name('after413');
@@ -325,3 +164,461 @@ for my $ct ('application/x-www-form-urlencoded', 'multipart/form-data') {
 }
 
 done_testing();
+
+__DATA__
+
+# --- duplicates
+
+=== duplicate keys: Image twice
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","Image":"evil/thing"}
+--- refused: duplicate key
+
+=== duplicate keys: Image and image
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","image":"evil/thing"}
+--- refused: duplicate key
+
+=== duplicate keys: Image and IMAGE
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","IMAGE":"evil/thing"}
+--- refused: duplicate key
+
+=== duplicate keys: HostConfig and hostconfig
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{},"hostconfig":{"Privileged":true}}
+--- refused: duplicate key
+
+=== duplicate keys: HostConfig twice, the last one harmless
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Privileged":true},"HostConfig":{}}
+--- refused: duplicate key
+
+=== duplicate keys: Privileged and privileged
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Privileged":false,"privileged":true}}
+--- refused: duplicate key
+
+=== duplicate keys: SecurityOpt and \u017FecurityOpt
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"SecurityOpt":[],"\u017FecurityOpt":["seccomp=unconfined"]}}
+--- refused: duplicate key
+
+=== duplicate keys: SecurityOpt and raw UTF-8 U+017F
+--- identity: ci
+--- request: POST /containers/create
+--- body eval
+qq({"Image":"$image","HostConfig":{"SecurityOpt":[],"\xc5\xbfecurityOpt":["seccomp=unconfined"]}})
+--- refused: duplicate key
+
+=== duplicate keys: Links and Lin\u212As
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Links":[],"Lin\u212As":[]}}
+--- refused: duplicate key
+
+=== duplicate keys: Binds and bindS
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Binds":[],"bindS":["/:/host"]}}
+--- refused: duplicate key
+
+=== duplicate keys: Type and type inside a Mounts element
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Mounts":[{"Type":"bind","type":"volume","Source":"/","Target":"/h"}]}}
+--- refused: duplicate key
+
+=== duplicate keys: a repeated label (a map: Go keeps the last)
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","Labels":{"a":"1","a":"2"}}
+--- refused: duplicate key
+
+# --- keys Go folds to a field name
+
+=== \u017FecurityOpt is SecurityOpt
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"\u017FecurityOpt":["seccomp=unconfined"]}}
+--- denied: SecurityOpt
+
+=== raw U+017F: SecurityOpt
+--- identity: ci
+--- request: POST /containers/create
+--- body eval
+qq({"Image":"$image","HostConfig":{"\xc5\xbfecurityOpt":["seccomp=unconfined"]}})
+--- denied: SecurityOpt
+
+=== Mas\u212AedPaths is MaskedPaths
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Mas\u212AedPaths":[]}}
+--- denied: MaskedPaths
+
+=== Bind\u017F is Binds
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Bind\u017F":["/:/host"]}}
+--- denied: bind: host path / is not allowed
+
+=== \u0042inds (an escaped ASCII letter) is Binds
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"\u0042inds":["/:/host"]}}
+--- denied: bind: host path / is not allowed
+
+=== Ho\u017FtConfig is HostConfig
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","Ho\u017FtConfig":{"Privileged":true}}
+--- denied: Privileged
+
+=== HOSTCONFIG/PRIVILEGED
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HOSTCONFIG":{"PRIVILEGED":true}}
+--- denied: Privileged
+
+=== Sy\u017Fctl\u017F is Sysctls
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Sy\u017Fctl\u017F":{"kernel.x":"1"}}}
+--- denied: Sysctls
+
+=== Device\u017F is Devices
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Device\u017F":[{"PathOnHost":"/dev/mem","PathInContainer":"/dev/mem","CgroupPermissions":"rwm"}]}}
+--- denied: Devices
+
+# a key that only looks like a field is not one: passed to dockerd
+=== keys "Privileged " and "Privileges" are other fields
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Privileged ":true,"Privileges":true}}
+--- reaches_dockerd
+
+# --- syntax
+
+=== json: a second document after the first
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image"} {"HostConfig":{"Privileged":true}}
+--- refused: trailing|invalid
+
+=== json: trailing garbage
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image"}x
+--- refused: trailing|invalid
+
+=== json: a stray bracket
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image"}]
+--- refused: trailing|invalid
+
+=== json: invalid UTF-8 (0xff)
+--- identity: ci
+--- request: POST /containers/create
+--- body eval
+qq({"Image":"$image","Labels":{"a":"\xff"}})
+--- refused: invalid
+
+=== json: invalid UTF-8 (lone continuation byte)
+--- identity: ci
+--- request: POST /containers/create
+--- body eval
+qq({"Image":"$image","Labels":{"a":"\x80"}})
+--- refused: invalid
+
+=== json: invalid UTF-8 (truncated sequence)
+--- identity: ci
+--- request: POST /containers/create
+--- body eval
+qq({"Image":"$image","Labels":{"a":"\xe2\x84"}})
+--- refused: invalid
+
+=== json: invalid UTF-8 in a key
+--- identity: ci
+--- request: POST /containers/create
+--- body eval
+qq({"Image":"$image","Labels":{"\xff":"a"}})
+--- refused: invalid
+
+=== json: \u0000 in a string
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image\u0000evil/thing"}
+--- refused: NUL
+
+=== json: \u0000 in a key
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","Host\u0000Config":{"Privileged":true}}
+--- refused: NUL
+
+=== json: a raw NUL byte
+--- identity: ci
+--- request: POST /containers/create
+--- body eval
+qq({"Image":"$image"\x00})
+--- refused: NUL
+
+=== json: a /* */ comment
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image" /* c */}
+--- refused: invalid
+
+=== json: a // comment
+--- identity: ci
+--- request: POST /containers/create
+--- body eval
+qq(// c\n{"Image":"$image"})
+--- refused: invalid
+
+=== json: a trailing comma
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image",}
+--- refused: invalid
+
+=== json: single quotes
+--- identity: ci
+--- request: POST /containers/create
+--- body: {'Image':'$image'}
+--- refused: invalid
+
+=== json: nesting 40 deep
+--- identity: ci
+--- request: POST /containers/create
+--- body eval
+qq({"Image":"$image","Labels":) . ('{"a":' x 40) . '1' . ('}' x 40) . '}'
+--- refused: deep
+
+=== json: arrays 40 deep
+--- identity: ci
+--- request: POST /containers/create
+--- body eval
+'[' x 40 . ']' x 40
+--- refused: deep
+
+=== json: an array body
+--- identity: ci
+--- request: POST /containers/create
+--- body: []
+--- refused: not an object
+
+=== json: a null body
+--- identity: ci
+--- request: POST /containers/create
+--- body: null
+--- refused: not an object
+
+=== json: a string body
+--- identity: ci
+--- request: POST /containers/create
+--- body: "x"
+--- refused: not an object
+
+=== json: a truncated body
+--- identity: ci
+--- request: POST /containers/create
+--- body: {
+--- refused: invalid
+
+=== json: Image is a number
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":5}
+--- refused: Image is not a string
+
+# nesting below the limit is the decoder's business, not a refusal
+=== nesting 21 deep
+--- identity: ci
+--- request: POST /containers/create
+--- body eval
+qq({"Image":"$image","Labels":) . ('{"a":' x 20) . '1' . ('}' x 20) . '}'
+--- reaches_dockerd
+
+# --- wrong types
+
+=== type: Privileged "true"
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Privileged":"true"}}
+--- denied: Privileged
+
+=== type: Privileged 1
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Privileged":1}}
+--- denied: Privileged
+
+=== type: Privileged {}
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Privileged":{}}}
+--- denied: Privileged
+
+=== type: CapAdd a string
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"CapAdd":"SYS_ADMIN"}}
+--- denied: CapAdd
+
+=== type: CapAdd [1]
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"CapAdd":[1]}}
+--- denied: CapAdd
+
+=== type: Binds a string
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Binds":"/:/host"}}
+--- denied: Binds
+
+=== type: Binds [{}]
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Binds":[{"a":1}]}}
+--- denied: Binds
+
+=== type: Mounts an object
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Mounts":{}}}
+--- denied: Mounts
+
+=== type: Mounts without a Type
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Mounts":[{"Source":"/","Target":"/h"}]}}
+--- denied: Mounts
+
+=== type: SecurityOpt a string
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"SecurityOpt":"seccomp=unconfined"}}
+--- denied: SecurityOpt
+
+=== type: NetworkMode an array
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"NetworkMode":["host"]}}
+--- denied: NetworkMode
+
+=== type: HostConfig a string
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":"x"}
+--- denied: HostConfig
+
+=== type: HostConfig an array
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":[]}
+--- denied: HostConfig
+
+# null leaves the default: allowed
+=== nulls are no settings
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":{"Privileged":null,"CapAdd":null,"Binds":null,"Devices":null}}
+--- reaches_dockerd: 201
+
+=== HostConfig null
+--- identity: ci
+--- request: POST /containers/create
+--- body: {"Image":"$image","HostConfig":null}
+--- reaches_dockerd: 201
+
+# --- framing
+
+=== chunked body (7-byte chunks)
+--- identity: ci
+--- request: POST /containers/create
+--- chunked: 7
+--- body: {"Image":"$image","HostConfig":{"Privileged":true}}
+--- denied: Privileged
+
+=== chunked body (one chunk)
+--- identity: ci
+--- request: POST /containers/create
+--- chunked: 4096
+--- body: {"Image":"$image","HostConfig":{"Privileged":true}}
+--- denied: Privileged
+
+=== chunked harmless body
+--- identity: ci
+--- request: POST /containers/create
+--- chunked: 5
+--- body: {"Image":"$image"}
+--- reaches_dockerd: 201
+
+# zero-length bodies: dockerd sees nothing more than the request line
+=== start with Content-Length: 0
+--- identity: ci
+--- request: POST /containers/slt-none/start
+--- body:
+--- reaches_dockerd: 404
+
+=== start with an empty chunked body
+--- identity: ci
+--- request: POST /containers/slt-none/start
+--- chunked: 4096
+--- body:
+--- reaches_dockerd: 404
+
+# Content-Type does not change how the body is read
+=== Content-Type: application/json; charset=utf-8
+--- identity: ci
+--- request: POST /containers/create
+--- headers
+Content-Type: application/json; charset=utf-8
+--- body: {"Image":"$image","HostConfig":{"Privileged":true}}
+--- denied: Privileged
+
+=== Content-Type: Application/JSON
+--- identity: ci
+--- request: POST /containers/create
+--- headers
+Content-Type: Application/JSON
+--- body: {"Image":"$image","HostConfig":{"Privileged":true}}
+--- denied: Privileged
+
+=== Content-Type: text/plain
+--- identity: ci
+--- request: POST /containers/create
+--- headers
+Content-Type: text/plain
+--- body: {"Image":"$image","HostConfig":{"Privileged":true}}
+--- denied: Privileged
+
+# a form body would add to the query parameters dockerd reads
+=== Content-Type: application/x-www-form-urlencoded
+--- identity: ci
+--- request: POST /containers/create
+--- headers
+Content-Type: application/x-www-form-urlencoded
+--- body: {"Image":"$image","HostConfig":{"Privileged":true}}
+--- refused: form body
+
+=== Content-Type: multipart/form-data
+--- identity: ci
+--- request: POST /containers/create
+--- headers
+Content-Type: multipart/form-data
+--- body: {"Image":"$image","HostConfig":{"Privileged":true}}
+--- refused: form body
+
