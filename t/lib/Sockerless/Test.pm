@@ -879,12 +879,11 @@ sub _complete_response {
     return defined $cl && length($buf) >= $hl + $cl;
 }
 
-# http_request($port, $method, $path, %opts): (status, \%headers, body)
-#   headers => [name => value, ...], body => bytes, chunked => 1,
-#   chunk_size => n, sock => unix path (then $port is ignored), and the
-#   options of http_raw
-sub http_request {
-    my ($port, $method, $path, %o) = @_;
+# request_bytes($method, $path, %opts): an HTTP/1.1 request with
+# "Connection: close".  headers => [name => value, ...], body => bytes,
+# chunked => 1 (in chunks of chunk_size, default 4096)
+sub request_bytes {
+    my ($method, $path, %o) = @_;
     my $body = $o{body};
     my @h = @{ $o{headers} || [] };
     my $req = "$method $path HTTP/1.1\r\nHost: localhost\r\n"
@@ -892,22 +891,27 @@ sub http_request {
     while (my ($k, $v) = splice @h, 0, 2) {
         $req .= "$k: $v\r\n";
     }
-    if (defined $body) {
-        if ($o{chunked}) {
-            $req .= "Transfer-Encoding: chunked\r\n\r\n";
-            my $size = $o{chunk_size} || 4096;
-            for (my $i = 0; $i < length $body; $i += $size) {
-                my $c = substr($body, $i, $size);
-                $req .= sprintf("%x\r\n", length $c) . $c . "\r\n";
-            }
-            $req .= "0\r\n\r\n";
-        } else {
-            $req .= 'Content-Length: ' . length($body) . "\r\n\r\n$body";
-        }
-    } else {
-        $req .= "\r\n";
+    if (!defined $body) {
+        return "$req\r\n";
     }
-    my $resp = http_raw($port, $req, %o);
+    if (!$o{chunked}) {
+        return $req . 'Content-Length: ' . length($body) . "\r\n\r\n$body";
+    }
+    $req .= "Transfer-Encoding: chunked\r\n\r\n";
+    my $size = $o{chunk_size} || 4096;
+    for (my $i = 0; $i < length $body; $i += $size) {
+        my $c = substr($body, $i, $size);
+        $req .= sprintf("%x\r\n", length $c) . $c . "\r\n";
+    }
+    return $req . "0\r\n\r\n";
+}
+
+# http_request($port, $method, $path, %opts): (status, \%headers, body)
+# of request_bytes(%opts) sent with http_raw(%opts); sock => a unix
+# path (then $port is ignored)
+sub http_request {
+    my ($port, $method, $path, %o) = @_;
+    my $resp = http_raw($port, request_bytes($method, $path, %o), %o);
     return parse_response($resp);
 }
 
@@ -965,16 +969,22 @@ sub api {
     my ($method, $path, $body, %o) = @_;
     my $port = delete $o{port}
         // (delete $o{nginx} || current_nginx())->port;
-    my @h = @{ delete $o{headers} || [] };
-    my $id = delete $o{identity};
-    push @h, 'X-Identity' => $id if defined $id;
+    my $resp = http_raw($port, api_bytes($method, $path, $body, %o),
+        timeout => 30, %o);
+    my ($st, $h, $b) = parse_response($resp);
+    my $j = eval { decode_json($b) };
+    return ($st, $j // $b, $h, $b);
+}
+
+# api_bytes($method, $path, $body, %opts): the request of api()
+sub api_bytes {
+    my ($method, $path, $body, %o) = @_;
+    my @h = @{ $o{headers} || [] };
+    push @h, 'X-Identity' => $o{identity} if defined $o{identity};
     $body = encode_json($body) if ref $body;
     push @h, 'Content-Type' => 'application/json'
         if defined $body && !grep { lc $_ eq 'content-type' } @h;
-    my ($st, $h, $b) = http_request($port, $method, $path, headers => \@h,
-        body => $body, timeout => 30, %o);
-    my $j = eval { decode_json($b) };
-    return ($st, $j // $b, $h, $b);
+    return request_bytes($method, $path, %o, headers => \@h, body => $body);
 }
 
 # json_message($body[, \%headers]): the message of Docker's error body
@@ -1092,17 +1102,24 @@ sub _subst {
 #   body                      the request body, as it is
 #   chunked: N                chunked, in chunks of N bytes
 #   raw                       or the bytes of the request (with eval)
-#   wait: S                   raw: give up after S seconds (default 10)
+#   nginx: NAME               to the instance of that name (run_blocks'
+#                             nginx is then a hash of them)
+#   wait: S                   read for S seconds at most (default 60;
+#                             raw: 10), to the end of the connection
+#   complete                  or until a whole response with a length
 # Expectation sections:
 #   status: N                 the response status
 #   content_type: RE          Content-Type matches
-#   message: TEXT             the Docker JSON message is this text
+#   message: TEXT             the message of a Docker JSON error (with a
+#                             JSON Content-Type) is this text
 #   message_like              the message matches each line (one
 #                             assertion a line)
 #   body_like: RE             the response body matches
 #   json_error                a Docker JSON error: {"message": ...} with
 #                             a JSON Content-Type
-#   closed                    nginx closed the connection (raw)
+#   closed                    nginx closed the connection
+#   access_log_like: RE       what the instance logged during the
+#   access_log_unlike: RE     request matches, or does not
 #   same_as_dockerd           dockerd's socket gives the same status and
 #                             body for the same request
 # A created object (201 with an Id) is removed at the end.
@@ -1116,15 +1133,27 @@ sub run_blocks {
     local $Test::Builder::Level = $Test::Builder::Level + ($o{level} // 1);
     for my $b (@blocks) {
         $o{before}->($b) if $o{before};
-        my $r = _block_request($b, $vars, $o{nginx} || current_nginx());
+        my $ng = $o{nginx} || current_nginx();
+        $ng = $ng->{$b->{nginx} // ''} // die "$b->{name}: no nginx "
+            . ($b->{nginx} // '""') if ref $ng eq 'HASH';
+        $ng->mark_logs if grep { /^access_log_/ } @{ $b->{_order} };
+        my $r = _block_request($b, $vars, $ng);
+        $r->{nginx} = $ng;
         for my $sec (grep { $checks{$_} } @{ $b->{_order} }) {
-            my $want = _value($b, $sec, $vars, $sec =~ /_like$/
+            my $re = $sec =~ /_(?:un)?like$/;
+            my $want = _value($b, $sec, $vars, $re
                 || grep { $_ eq $sec } 'content_type', @patterns);
-            my @want = $sec =~ /_like$/ ? split(/\n/, $want) : ($want);
-            for my $w (@want) {
+            my @want = $re ? split(/\n/, $want) : ($want);
+            # the title, the section and its value when it is short
+            my $plain = _subst($b->{$sec}, $vars);
+            my @shown = @want > 1 ? split(/\n/, $plain) : ($plain);
+            for my $i (0 .. $#want) {
+                my $w = $want[$i];
                 my ($ok, $diag) = $checks{$sec}->($w, $r, $b);
                 my $name = _subst($b->{name}, $vars) . ": $sec";
-                $name .= " $w" if $sec =~ /_like$/ && @want > 1;
+                $name .= " $shown[$i]" if length $shown[$i]
+                    && length $shown[$i] <= 60 && $shown[$i] !~ /\n/
+                    && !@{ $b->{_filters}{$sec} || [] };
                 Test::More::ok($ok, $name)
                     or Test::More::diag($diag // "got $r->{status} "
                         . ($r->{message} // $r->{body}) . "\n"
@@ -1134,33 +1163,40 @@ sub run_blocks {
     }
 }
 
-# one block's request: { status, headers, body, message, eof, secs }
+# one block's request: { status, headers, body, json, message, eof,
+# secs, and method, path, send (to send it to dockerd again) }
 sub _block_request {
     my ($b, $vars, $ng) = @_;
-    my %r;
+    my (%r, $bytes);
     if (defined $b->{raw}) {
-        my $bytes = _value($b, 'raw', $vars);
-        my ($resp, $eof, $secs) = raw_exchange($ng->port, $bytes,
-            wait => $b->{wait} // 10);
-        @r{qw(eof secs)} = ($eof, $secs);
-        @r{qw(status headers body)} = parse_response($resp);
+        $bytes = _value($b, 'raw', $vars);
     } else {
         my ($method, $path) = split ' ', _value($b, 'request', $vars), 2;
         my @h = map { /^([^:]+):\s*(.*)$/ ? ($1, $2) : () }
             split /\n/, _value($b, 'headers', $vars) // '';
         my $body = _value($b, 'body', $vars);
-        (@r{qw(status json headers body)}) = api($method, $path, $body,
-            port => $ng->port, headers => \@h,
+        my %send = (headers => \@h, body => $body,
             identity => _value($b, 'identity', $vars),
             chunked => $b->{chunked}, chunk_size => $b->{chunked});
+        $bytes = api_bytes($method, $path, $body, %send);
         @r{qw(method path send)} = ($method, $path,
             [ headers => \@h, defined $body ? (body => $body) : () ]);
-        if ($r{status} == 201 && $path =~ m{/containers/create}
-            && ref $r{json} eq 'HASH' && $r{json}{Id}) {
-            cleanup_container($r{json}{Id});
-        }
     }
-    $r{message} = json_message($r{body});
+    my $t = time;
+    my $c = raw_open($ng->port) or die "$b->{name}: connect: $!";
+    $c->put($bytes);
+    $c->read_until(defined $b->{complete} ? \&_complete_response : undef,
+        $b->{wait} // (defined $b->{raw} ? 10 : 60),
+        defined $b->{raw} ? () : (idle => 30));
+    $c->close;
+    @r{qw(eof secs)} = ($c->{eof}, time - $t);
+    @r{qw(status headers body)} = parse_response($c->{buf});
+    $r{json} = eval { decode_json($r{body}) };
+    $r{message} = json_message($r{body}, $r{headers});
+    if ($r{status} == 201 && ($r{path} // '') =~ m{/containers/create}
+        && ref $r{json} eq 'HASH' && $r{json}{Id}) {
+        cleanup_container($r{json}{Id});
+    }
     return \%r;
 }
 
@@ -1173,6 +1209,9 @@ sub _block_request {
     json_error => sub {
         defined json_message($_[1]{body}, $_[1]{headers}) },
     closed => sub { $_[1]{eof} },
+    access_log_like => sub { $_[1]{nginx}->access_log_since =~ /$_[0]/ },
+    access_log_unlike => sub {
+        $_[1]{nginx}->access_log_since !~ /$_[0]/ },
     same_as_dockerd => sub {
         my ($want, $r) = @_;
         my ($st, undef, $body) = unix_request($r->{method}, $r->{path},
