@@ -15,14 +15,6 @@ my $ng = start_nginx();
 my $image = test_image();
 my %T = (timeout => 30);
 
-sub random_bytes {
-    my ($n) = @_;
-    my $s = '';
-    srand(42);
-    $s .= pack('N*', map { int rand 2**32 } 1 .. 1024) while length $s < $n;
-    return substr($s, 0, $n);
-}
-
 # docker run, attached
 my ($rc, $out, $err) = docker({%T}, 'run', '--rm', '--network', 'none',
     $image, 'echo', 'hi');
@@ -49,7 +41,7 @@ is($out, "hi\r\n", '[hijack] run -t: a TTY stream');
 is($rc, 4, '[hijack] run -i sh: script from stdin, exit 4');
 is($out, "from-stdin\n", '[hijack] run -i sh: its output');
 
-my $data = random_bytes(8 * 1024 * 1024);
+my $data = random_bytes(8 * 1024 * 1024, 42);
 ($rc, $out, $err) = docker({ %T, stdin => $data }, 'run', '-i', '--rm',
     '--network', 'none', $image, 'cat');
 is($rc, 0, '[hijack] run -i cat of 8 MiB: exit 0') or diag $err;
@@ -81,7 +73,7 @@ is($out, "65534 bar /tmp\n", '[hijack] exec -u -e -w');
 ($rc, $out) = docker({%T}, 'exec', '-t', $name, 'echo', 'tty');
 is($out, "tty\r\n", '[hijack] exec -t: a TTY stream');
 
-my $small = random_bytes(1024 * 1024);
+my $small = random_bytes(1024 * 1024, 42);
 ($rc, $out, $err) = docker({ %T, stdin => $small }, 'exec', '-i', $name, 'cat');
 is($rc, 0, '[hijack] exec -i cat of 1 MiB: exit 0') or diag $err;
 is(sha256_hex($out), sha256_hex($small), '[hijack] exec -i cat of 1 MiB: same bytes');

@@ -45,11 +45,8 @@ sub sha_of {
     return (Digest::SHA->new(256)->addfile($file, 'b')->hexdigest, -s $file);
 }
 
-my $c = unique_name('bulk');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('bulk');
+my ($rc, $out, $err);
 
 my @targets = (['module', $ng->docker_host],
                ['dockerd direct', "unix://$ENV{DOCKER_SOCK}"]);

@@ -15,11 +15,8 @@ use Sockerless::Hijack;
 my $ng = start_nginx();
 my $image = test_image();
 
-my $c = unique_name('exec');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'run -d: a container to exec in') or diag $err;
+my $c = exec_target('exec');
+my ($rc, $out, $err);
 
 # stdin through exec -i
 ($rc, $out, $err) = docker({ stdin => "hello\n" }, 'exec', '-i', $c, 'cat');

@@ -21,11 +21,8 @@ my $N = $ENV{SOCKERLESS_HIJACK_SESSIONS} || 200;
 my $ng = start_nginx();
 my $port = $ng->port;
 my $image = test_image();
-my $c = unique_name('many');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('many');
+my ($rc, $out, $err);
 $ng->mark_logs unless $ng->is_reference;
 
 # the worker's open files, to see that the sessions leave none behind

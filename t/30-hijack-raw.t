@@ -26,11 +26,8 @@ my $ref = $ng->is_reference;
 my $image = test_image();
 my $nostream = '{"Detach":false,"Tty":false}';
 
-my $c = unique_name('raw');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('raw');
+my ($rc, $out, $err);
 
 # the header of a hijacked response, without the lines that differ from
 # one response to the next

@@ -17,11 +17,8 @@ module_only();
 my $ng = start_nginx();
 my $port = $ng->port;
 my $image = test_image();
-my $c = unique_name('reload');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('reload');
+my ($rc, $out, $err);
 
 sub worker_pids { $ng->error_log =~ /start worker process (\d+)/g }
 

@@ -20,11 +20,8 @@ my $plain = start_nginx();
 my $timed = start_nginx(location => 'sockerless_stream_idle_timeout 2s;',
     current => 0);
 my $image = test_image();
-my $c = unique_name('idle');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('idle');
+my ($rc, $out, $err);
 my $nostream = '{"Detach":false,"Tty":false}';
 
 sub session {

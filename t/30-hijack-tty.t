@@ -30,11 +30,8 @@ my $host = $ng->docker_host;
 my $port = $ng->port;
 my $image = test_image();
 
-my $c = unique_name('tty');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('tty');
+my ($rc, $out, $err);
 
 # a command under script(1): a pty for the docker CLI, stdin /dev/null
 sub in_pty {

@@ -19,6 +19,7 @@ module_only();
 
 my $d = policy_dirs();
 my ($b, $c) = @$d{qw(builds cache)};
+# ci: a bind list and an image list; open and full: neither
 my $ng = start_nginx(log_format => $POLICY_LOG,
     location => 'sockerless_enforce $docker_policy;',
     vars => { BUILDS => $b, CACHE => $c }, http => <<'EOF');

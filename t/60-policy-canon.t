@@ -15,6 +15,8 @@ use Sockerless::Policy;
 
 module_only();
 
+# readonly, ci and full to judge paths and versions; empty and bogus
+# name no policy
 my $ng = start_nginx(log_format => $POLICY_LOG,
     location => 'sockerless_enforce $docker_policy;', http => <<'EOF');
     map $http_x_identity $docker_policy {

@@ -18,6 +18,8 @@ use Time::HiRes qw(time sleep);
 module_only();
 
 my $d = policy_dirs();
+# the identities of the CLI: ci may run and build within its bind and
+# image lists, readonly may look
 my $ng = start_nginx(log_format => $POLICY_LOG,
     location => 'sockerless_enforce $docker_policy;',
     vars => { BUILDS => $d->{builds}, CACHE => $d->{cache} },

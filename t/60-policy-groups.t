@@ -14,12 +14,14 @@ use Sockerless::Policy;
 
 module_only();
 
+# one policy per group, chosen by the identity g-<group>; readonly
+# and ci for @read's contents and deny over allow
 my $ng = start_nginx(log_format => $POLICY_LOG,
     location => 'sockerless_enforce $docker_policy;', http => <<'EOF');
     map $http_x_identity $docker_policy {
-        default             readonly;
-        ci                  ci;
         ~^g-(?<g>[a-z]+)$   g_$g;
+        ci                  ci;
+        default             readonly;
     }
 
     sockerless_policy readonly { allow @read; }

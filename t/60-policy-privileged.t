@@ -14,6 +14,8 @@ use Sockerless::Policy;
 
 module_only();
 
+# ci and open: privileged off; swarmer: the swarm; full (admin):
+# privileged on
 my $ng = start_nginx(log_format => $POLICY_LOG,
     location => 'sockerless_enforce $docker_policy;', http => <<'EOF');
     map $http_x_identity $docker_policy {

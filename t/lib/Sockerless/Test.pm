@@ -63,7 +63,7 @@ our @EXPORT = qw(
     unique_name cleanup_container cleanup_image cleanup_network
     cleanup_volume cleanup_later wait_until
     decode_json encode_json test_image registry registry_auth
-    unix_forwarder url_encode run_detached tar_bytes $ROOT
+    unix_forwarder url_encode run_detached tar_bytes random_bytes $ROOT
 );
 
 our $ROOT = abs_path(dirname(__FILE__) . '/../../..');
@@ -1351,6 +1351,20 @@ sub tar_bytes {
         $tar->add_data($name, $data, { mode => 0644 });
     }
     return $tar->write;
+}
+
+# random_bytes($n, $seed): $n bytes of a seeded generator, the same on
+# every run: 64 KiB of randomness, each block of it numbered, so that no
+# two blocks are equal
+sub random_bytes {
+    my ($n, $seed) = @_;
+    srand($seed // 5050);
+    my $block = pack('N*', map { int rand 2**32 } 1 .. 16384);
+    my ($s, $i) = ('', 0);
+    while (length $s < $n) {
+        $s .= pack('N', $i++) . substr($block, 4);
+    }
+    return substr($s, 0, $n);
 }
 
 # run_detached(@run_args): docker run -d + wait + logs, no attach
