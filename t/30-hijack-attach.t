@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# Container attach through the module (issue 3): docker attach to a
+# Container attach through the module: docker attach to a
 # running container, to one that exits (exit code), docker start -ai,
 # the gitlab-runner flow over raw HTTP (attach with stdin before start,
 # write a script, half-close, read to EOF, wait), with and without

@@ -1,6 +1,6 @@
 package Sockerless::Hijack;
 
-# Helpers for the hijacked-stream tests (t/3x-hijack-*.t): raw sessions
+# Helpers for the hijacked-stream tests (t/3?-hijack-*.t): raw sessions
 # on attach / exec start (a raw connection of Sockerless::Test that read
 # the response header), Docker's 8-byte stream frames, and the container
 # the tests exec in.

@@ -1,6 +1,6 @@
 package Sockerless::Policy;
 
-# Helpers of the access policy tests (t/7x-policy-*.t).  Each test file
+# Helpers of the access policy tests (t/7?-policy-*.t).  Each test file
 # writes its own policies and the map that picks one from an
 # "X-Identity" header (the docker CLI sends it from config.json
 # "HttpHeaders"); here: the expectations of its data blocks, the same as

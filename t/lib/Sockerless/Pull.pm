@@ -1,6 +1,6 @@
 package Sockerless::Pull;
 
-# Helpers of the auto-pull tests (t/5x-auto-pull*.t): images that are in
+# Helpers of the auto-pull tests (t/5?-auto-pull*.t): images that are in
 # a registry and not in dockerd, a raw container create through nginx,
 # what dockerd itself says of a pull, and the logs of a pull.
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# sockerless_stream_idle_timeout on hijacked sessions (issue 3):
+# sockerless_stream_idle_timeout on hijacked sessions:
 #   - 2s: an attached session with no traffic is closed after about 2 s;
 #     traffic either way (client input, or output of the process) keeps
 #     a session open past it;

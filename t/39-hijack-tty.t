@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# TTY sessions through the module (issue 3): docker run -t / exec -t under
+# TTY sessions through the module: docker run -t / exec -t under
 # a pseudo-terminal (script(1) from bsdutils), exit codes, the terminal
 # size reaching the container (the CLI's resize calls), container and
 # exec resize over raw HTTP, and the detach keys (ctrl-p ctrl-q).

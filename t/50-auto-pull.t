@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# Auto-pull on container create (issue 4), against the real registry of
+# Auto-pull on container create, against the real registry of
 # tools/testenv: a missing image is pulled by the module before the
 # create, so the docker CLI never sees "No such image"; a missing tag or
 # repository fails the create with the registry's message; a digest

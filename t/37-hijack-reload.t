@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# nginx reload with a hijacked session open (issue 3): after SIGHUP to
+# nginx reload with a hijacked session open: after SIGHUP to
 # the master (nginx -s reload), the open session keeps echoing on the
 # old worker, a new session works (on the new worker), the old session
 # ends cleanly, and the old worker exits once its last session is over.

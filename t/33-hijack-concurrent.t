@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# 200 hijacked sessions at once on one nginx worker (issue 3): 200 exec
+# 200 hijacked sessions at once on one nginx worker: 200 exec
 # sessions of `cat`, opened together from this one process, each fed a
 # distinct input through a select loop, half-closed, read to EOF: every
 # output equals its input, every exec exits 0, and nginx logged no

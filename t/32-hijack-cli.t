@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# Hijacked streams with the docker CLI through the module (issue 3):
+# Hijacked streams with the docker CLI through the module:
 # docker exec with and without -i, exit codes, stdout and stderr apart,
 # output written after stdin's end (stdin from a pipe and from
 # /dev/null), exec -d, docker run attached with and without -i, and

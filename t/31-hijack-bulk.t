@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# 64 MiB of random data through hijacked streams (issue 3):
+# 64 MiB of random data through hijacked streams:
 # `docker exec -i c cat` and `docker run -i --rm <image> cat`, through the
 # module and, as the reference, straight to dockerd: the output's sha256
 # and length equal the input's.  And 64 MiB the other way only (exec

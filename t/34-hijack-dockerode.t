@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# dockerode (Node.js) through the module (issue 3): an exec with
+# dockerode (Node.js) through the module: an exec with
 # hijack: true and stdin: true, data written, end(), the output
 # demultiplexed (t/js/exec-hijack.js).  Node and dockerode come from
 # tools/install-node-deps; without node the test skips.

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# docker-py (Debian's python3-docker) through the module (issue 3):
+# docker-py (Debian's python3-docker) through the module:
 #   - exec_start(socket=True): write stdin to the socket, shut down the
 #     write side, read everything, demultiplex;
 #   - exec_run: output, demux=True, exit code; exec_run(stream=True);

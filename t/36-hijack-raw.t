@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# Hijacked exec start and attach over raw HTTP (issue 3):
+# Hijacked exec start and attach over raw HTTP:
 #   - a client without Upgrade: "HTTP/1.1 200 OK" with a raw stream, not
 #     chunked, and stdin sent in the same write as the request reaches
 #     the process;
