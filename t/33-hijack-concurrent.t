@@ -118,9 +118,11 @@ my @codes = map {
 is(scalar(grep { defined && $_ eq '0' } @codes), $N, "all $N execs exited 0")
     or diag explain { map { $_ => 1 } @codes };
 
-# the worker is fine afterwards
-($rc, $out) = docker({ stdin => "after\n" }, 'exec', '-i', $c, 'cat');
-is($out, "after\n", 'after the crowd: docker exec -i still works');
+# the worker is fine afterwards, with each docker CLI installed
+for_each_cli(sub {
+    ($rc, $out) = docker({ stdin => "after\n" }, 'exec', '-i', $c, 'cat');
+    is($out, "after\n", 'after the crowd: docker exec -i still works');
+});
 
 SKIP: {
     skip 'reference mode: no nginx worker', 1 unless defined $fds_before;

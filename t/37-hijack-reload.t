@@ -51,12 +51,15 @@ ok(wait_until(sub { $s->read_until(qr/after reload\n/, 0.2);
         $s->stdout_so_far eq "before\nafter reload\n" }, 10),
     'the open session still echoes after the reload');
 
-# a new session after the reload
-($rc, $out, $err) = docker({ stdin => "new session\n" }, 'exec', '-i', $c, 'cat');
-is($rc, 0, 'a new docker exec -i after the reload: exit 0') or diag $err;
-is($out, "new session\n", 'a new docker exec -i after the reload: echoes');
-($rc, $out) = docker('exec', $c, 'sh', '-c', 'exit 3');
-is($rc, 3, 'a new docker exec after the reload: exit code 3');
+# a new session after the reload, with each docker CLI installed
+for_each_cli(sub {
+    ($rc, $out, $err) = docker({ stdin => "new session\n" }, 'exec', '-i', $c, 'cat');
+    is($rc, 0, 'a new docker exec -i after the reload: exit 0') or diag $err;
+    is($out, "new session\n", 'a new docker exec -i after the reload: echoes');
+    ($rc, $out) = docker('exec', $c, 'sh', '-c', 'exit 3');
+    is($rc, 3, 'a new docker exec after the reload: exit code 3');
+});
+
 ok(kill(0, $new_worker), "the new worker ($new_worker) is running");
 
 # the old session ends cleanly

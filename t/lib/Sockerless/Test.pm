@@ -527,8 +527,13 @@ sub for_each_cli {
             my $hub = Test2::API::test2_stack()->top;
             my $filter = $hub->filter(sub {
                 my (undef, $e) = @_;
-                $e->set_name("$label: " . ($e->name // ''))
-                    if $e->isa('Test2::Event::Ok');
+                if ($e->isa('Test2::Event::Ok')) {
+                    $e->set_name("$label: " . ($e->name // ''));
+                } elsif ($e->isa('Test2::Event::Diag')) {
+                    my $m = $e->message // '';
+                    $e->set_message($m)
+                        if $m =~ s/^(\s*Failed test ')/$1$label: /;
+                }
                 return $e;
             });
             my $ok = eval { $code->($cli, $label); 1 };
