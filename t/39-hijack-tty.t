@@ -120,7 +120,7 @@ for_each_cli(sub {
     ($st, $h, $body) = http_request($port, 'POST',
         '/v1.41/containers/slt-no-such-container/resize?h=1&w=1');
     is($st, 404, 'resize of a missing container: 404');
-    like(eval { decode_json($body)->{message} } // '',
+    like(json_message($body) // '',
         qr/No such container/, 'resize of a missing container: JSON message');
 }
 

@@ -47,7 +47,7 @@ sub browser_create {
         is($st, 403, "$hname: 403");
         like($h->{'content-type'} // '', qr{^application/json},
             "$hname: application/json");
-        my $msg = eval { decode_json($body)->{message} } // '';
+        my $msg = json_message($body) // '';
         like($msg, qr/requests from web browsers are refused/i,
             "$hname: the JSON message") or diag $body;
         my ($rc) = docker_direct('inspect', $name);
