@@ -13,34 +13,9 @@ my $ng = start_nginx();
 my $port = $ng->port;
 my $image = test_image();
 
-# /version with and without the prefix, same as dockerd direct
-my ($dst, undef, $dbody) = unix_request('GET', '/version');
-for my $path ('/version', '/v1.41/version', '/v1.40/version') {
-    my ($st, $h, $body) = http_request($port, 'GET', $path);
-    is($st, 200, "GET $path: 200");
-    like($h->{'content-type'} // '', qr{^application/json}, "GET $path: JSON");
-    my $v = eval { decode_json($body) };
-    is_deeply($v, decode_json($dbody), "GET $path: same as dockerd direct");
-}
-
-# unknown paths: dockerd's own 404
-for my $path ('/nonexistent', '/v1.41/nonexistent', '/v1.41/containers/x/nonsense') {
-    my ($st, $h, $body) = http_request($port, 'GET', $path);
-    my ($dst, undef, $dbody) = unix_request('GET', $path);
-    is($st, 404, "GET $path: 404");
-    is($st, $dst, "GET $path: same status as direct");
-    my $j = eval { decode_json($body) } || {};
-    is($j->{message}, 'page not found', "GET $path: dockerd's 'page not found'");
-}
-
-# an error of dockerd passes as it is
-{
-    my $path = '/v1.41/containers/slt-no-such-container/json';
-    my ($st, $h, $body) = http_request($port, 'GET', $path);
-    is($st, 404, 'inspect of a missing container: 404');
-    like($body, qr/No such container: slt-no-such-container/,
-        'inspect of a missing container: dockerd message');
-}
+# /version with and without the prefix, unknown paths, an error of
+# dockerd: as dockerd direct answers them (the __DATA__ blocks)
+run_blocks();
 
 # encoded path: dockerd routes on the decoded path
 {
@@ -154,3 +129,48 @@ for my $name (@names) {
 }
 
 done_testing();
+
+__DATA__
+
+=== GET /version
+--- request: GET /version
+--- status: 200
+--- content_type: ^application/json
+--- same_as_dockerd
+
+=== GET /v1.41/version
+--- request: GET /v1.41/version
+--- status: 200
+--- content_type: ^application/json
+--- same_as_dockerd
+
+=== GET /v1.40/version
+--- request: GET /v1.40/version
+--- status: 200
+--- content_type: ^application/json
+--- same_as_dockerd
+
+# unknown paths: dockerd's own 404
+=== GET /nonexistent
+--- request: GET /nonexistent
+--- status: 404
+--- same_as_dockerd
+--- message: page not found
+
+=== GET /v1.41/nonexistent
+--- request: GET /v1.41/nonexistent
+--- status: 404
+--- same_as_dockerd
+--- message: page not found
+
+=== GET /v1.41/containers/x/nonsense
+--- request: GET /v1.41/containers/x/nonsense
+--- status: 404
+--- same_as_dockerd
+--- message: page not found
+
+# an error of dockerd passes as it is
+=== inspect of a missing container
+--- request: GET /v1.41/containers/slt-no-such-container/json
+--- status: 404
+--- message_like: No such container: slt-no-such-container

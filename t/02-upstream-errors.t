@@ -25,42 +25,29 @@ my $dead = "$dir/dead.sock";
     close $s;
 }
 
-my @cases = (
-    ['upstream{} with a missing socket',
-        { upstream_server => "unix:$missing" }, $missing,
-        qr/No such file or directory/],
-    ['sockerless_pass unix: with a missing socket',
-        { pass => "unix:$missing" }, $missing,
-        qr/No such file or directory/],
-    ['upstream{} with a dead socket',
-        { upstream_server => "unix:$dead" }, $dead,
-        qr/Connection refused/],
+# nginx itself logs a connect() to a socket file that is not there at
+# [crit] (ENOENT is no error it expects of a peer): provoked here
+my $enoent = qr/\[crit\] .*connect\(\) to unix:\Q$missing\E failed \(2: No such file or directory\)/;
+
+my %ng = (
+    missing_upstream => start_nginx(current => 0,
+        upstream_server => "unix:$missing", expect_alerts => [$enoent]),
+    missing_pass => start_nginx(current => 0,
+        pass => "unix:$missing", expect_alerts => [$enoent]),
+    dead_upstream => start_nginx(current => 0,
+        upstream_server => "unix:$dead"),
 );
 
-for my $c (@cases) {
-    my ($what, $opts, $path, $oserr) = @$c;
-    my $ng = start_nginx(%$opts, current => 0);
+run_blocks(nginx => \%ng, vars => { missing => $missing, dead => $dead });
 
-    for my $req (['GET', '/_ping'], ['GET', '/v1.41/containers/json'],
-                 ['POST', '/v1.41/containers/create'])
-    {
-        my ($st, $h, $body) = http_request($ng->port, @$req,
-            $req->[0] eq 'POST'
-                ? (body => '{"Image":"x"}',
-                   headers => ['Content-Type' => 'application/json'])
-                : ());
-        is($st, 502, "$what: @$req: 502");
-        like($h->{'content-type'} // '', qr{^application/json},
-            "$what: @$req: JSON");
-        my $j = eval { decode_json($body) };
-        ok($j && defined $j->{message}, "$what: @$req: {\"message\": ...}")
-            or diag $body;
-        like($j->{message} // '', qr/\Q$path\E/,
-            "$what: @$req: the message names the socket");
-        like($j->{message} // '', $oserr,
-            "$what: @$req: the message has the OS error");
-    }
-
+# the docker CLI prints the daemon's error
+for my $c (['upstream{} with a missing socket', 'missing_upstream', $missing],
+           ['sockerless_pass unix: with a missing socket', 'missing_pass',
+            $missing],
+           ['upstream{} with a dead socket', 'dead_upstream', $dead])
+{
+    my ($what, $name, $path) = @$c;
+    my $ng = $ng{$name};
     my ($rc, $out, $err) = docker_via($ng->docker_host, 'ps');
     isnt($rc, 0, "$what: docker ps fails");
     like($err, qr/Error response from daemon: .*\Q$path\E/,
@@ -82,3 +69,76 @@ my ($st, undef, $body) = http_request($ng->port, 'GET', '/_ping');
 is($st, 200, 'a working upstream answers after all that');
 
 done_testing();
+
+__DATA__
+
+# each block: 502 with a JSON Content-Type and Docker's error body, its
+# message naming the socket and the OS error
+# upstream{} with a socket file that is not there
+=== missing socket in upstream{}: GET /_ping
+--- nginx: missing_upstream
+--- request: GET /_ping
+--- status: 502
+--- json_error
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+
+=== missing socket in upstream{}: GET /v1.41/containers/json
+--- nginx: missing_upstream
+--- request: GET /v1.41/containers/json
+--- status: 502
+--- json_error
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+
+=== missing socket in upstream{}: POST /v1.41/containers/create
+--- nginx: missing_upstream
+--- request: POST /v1.41/containers/create
+--- body: {"Image":"x"}
+--- status: 502
+--- json_error
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+
+# sockerless_pass unix:... (no upstream{}) with that socket
+=== missing socket in sockerless_pass: GET /_ping
+--- nginx: missing_pass
+--- request: GET /_ping
+--- status: 502
+--- json_error
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+
+=== missing socket in sockerless_pass: GET /v1.41/containers/json
+--- nginx: missing_pass
+--- request: GET /v1.41/containers/json
+--- status: 502
+--- json_error
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+
+=== missing socket in sockerless_pass: POST /v1.41/containers/create
+--- nginx: missing_pass
+--- request: POST /v1.41/containers/create
+--- body: {"Image":"x"}
+--- status: 502
+--- json_error
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+
+# upstream{} with a socket file nobody listens on
+=== dead socket in upstream{}: GET /_ping
+--- nginx: dead_upstream
+--- request: GET /_ping
+--- status: 502
+--- json_error
+--- message_like: ^Cannot connect to the Docker daemon at unix:$dead\b.*: Connection refused$
+
+=== dead socket in upstream{}: GET /v1.41/containers/json
+--- nginx: dead_upstream
+--- request: GET /v1.41/containers/json
+--- status: 502
+--- json_error
+--- message_like: ^Cannot connect to the Docker daemon at unix:$dead\b.*: Connection refused$
+
+=== dead socket in upstream{}: POST /v1.41/containers/create
+--- nginx: dead_upstream
+--- request: POST /v1.41/containers/create
+--- body: {"Image":"x"}
+--- status: 502
+--- json_error
+--- message_like: ^Cannot connect to the Docker daemon at unix:$dead\b.*: Connection refused$

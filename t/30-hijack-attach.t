@@ -1,9 +1,10 @@
 #!/usr/bin/perl
-# Container attach through the module (issue 3): docker attach to a
+# Container attach through the module: docker attach to a
 # running container, to one that exits (exit code), docker start -ai,
 # the gitlab-runner flow over raw HTTP (attach with stdin before start,
 # write a script, half-close, read to EOF, wait), with and without
-# Upgrade, and the websocket attach (GET /containers/{id}/attach/ws).
+# Upgrade, and the websocket attach (GET /containers/{id}/attach/ws);
+# the docker CLI parts with each docker CLI installed.
 
 use strict;
 use warnings;
@@ -18,60 +19,69 @@ my $port = $ng->port;
 my $image = test_image();
 my ($rc, $out, $err);
 
-# docker attach to a running container that prints lines
-{
-    my $c = unique_name('lines');
-    cleanup_container($c);
-    ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-        $image, 'sh', '-c',
-        'i=0; while :; do echo line$i; i=$((i+1)); sleep 0.2; done');
-    is($rc, 0, 'run -d: a container printing lines') or diag $err;
-    sleep 0.5;
-    my $p = docker_spawn('attach', '--no-stdin', $c);
-    ok($p->read_until(qr/^line\d+\n(?:.*\n)*line\d+\n(?:.*\n)*line\d+\n/m, 10),
-        'docker attach: lines arrive as they are printed');
-    my @n = $p->output =~ /^line(\d+)$/mg;
-    ok(@n >= 3 && $n[0] > 0, 'docker attach: new lines, not the old ones')
-        or diag $p->output;
-    is_deeply([@n], [$n[0] .. $n[0] + $#n], 'docker attach: no line lost')
-        if @n;
-    $p->stop;
-    ($rc, $out) = docker('inspect', '-f', '{{.State.Running}}', $c);
-    is($out, "true\n", 'the container runs on after the CLI went away');
-}
+# the docker CLI, each one installed
+for_each_cli(sub {
+    # docker attach to a running container that prints lines
+    {
+        my $c = unique_name('lines');
+        cleanup_container($c);
+        ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
+            $image, 'sh', '-c',
+            'i=0; while :; do echo line$i; i=$((i+1)); sleep 0.2; done');
+        is($rc, 0, 'run -d: a container printing lines') or diag $err;
+        sleep 0.5;
+        my $p = docker_spawn('attach', '--no-stdin', $c);
+        ok($p->read_until(qr/^line\d+\n(?:.*\n)*line\d+\n(?:.*\n)*line\d+\n/m, 10),
+            'docker attach: lines arrive as they are printed');
+        my @n = $p->output =~ /^line(\d+)$/mg;
+        ok(@n >= 3 && $n[0] > 0, 'docker attach: new lines, not the old ones')
+            or diag $p->output;
+        is_deeply([@n], [$n[0] .. $n[0] + $#n], 'docker attach: no line lost')
+            if @n;
+        $p->stop;
+        ($rc, $out) = docker('inspect', '-f', '{{.State.Running}}', $c);
+        is($out, "true\n", 'the container runs on after the CLI went away');
+    }
 
-# docker attach to a container that exits: output and its exit code
-{
-    my $c = unique_name('exits');
-    cleanup_container($c);
-    ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-        $image, 'sh', '-c', 'sleep 1.5; echo bye; echo err >&2; exit 6');
-    is($rc, 0, 'run -d: a container that exits 6') or diag $err;
-    ($rc, $out, $err) = docker('attach', $c);
-    is($rc, 6, 'docker attach: exit code of the container (6)');
-    is($out, "bye\n", 'docker attach: stdout');
-    is($err, "err\n", 'docker attach: stderr');
-}
+    # docker attach to a container that exits: output and its exit code
+    {
+        my $c = unique_name('exits');
+        cleanup_container($c);
+        ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
+            $image, 'sh', '-c', 'sleep 1.5; echo bye; echo err >&2; exit 6');
+        is($rc, 0, 'run -d: a container that exits 6') or diag $err;
+        ($rc, $out, $err) = docker('attach', $c);
+        is($rc, 6, 'docker attach: exit code of the container (6)');
+        is($out, "bye\n", 'docker attach: stdout');
+        is($err, "err\n", 'docker attach: stderr');
+    }
 
-# docker start -ai: the CLI attaches with stdin before the start
-{
-    my $c = unique_name('startai');
-    cleanup_container($c);
-    ($rc, $out, $err) = docker('create', '-i', '--name', $c,
-        '--network', 'none', $image, 'sh', '-c',
-        'read l; echo "got $l"; cat; exit 4');
-    is($rc, 0, 'create -i') or diag $err;
-    ($rc, $out, $err) = docker({ stdin => "abc\nrest\n" }, 'start', '-ai', $c);
-    is($rc, 4, 'docker start -ai: exit 4') or diag $err;
-    is($out, "got abc\nrest\n", 'docker start -ai: stdin in, output out');
-}
+    # docker start -ai: the CLI attaches with stdin before the start
+    {
+        my $c = unique_name('startai');
+        cleanup_container($c);
+        ($rc, $out, $err) = docker('create', '-i', '--name', $c,
+            '--network', 'none', $image, 'sh', '-c',
+            'read l; echo "got $l"; cat; exit 4');
+        is($rc, 0, 'create -i') or diag $err;
+        ($rc, $out, $err) = docker({ stdin => "abc\nrest\n" }, 'start', '-ai', $c);
+        is($rc, 4, 'docker start -ai: exit 4') or diag $err;
+        is($out, "got abc\nrest\n", 'docker start -ai: stdin in, output out');
+    }
+
+    # attach to a missing container with the CLI
+    ($rc, $out, $err) = docker('attach', 'slt-no-such-container');
+    isnt($rc, 0, 'docker attach to a missing container fails');
+    like($err, qr/No such container: slt-no-such-container/,
+        'docker attach to a missing container: the daemon message');
+});
 
 # the gitlab-runner flow with raw HTTP
 for my $upgrade (1, 0) {
     my $how = $upgrade ? 'with Upgrade' : 'without Upgrade';
     my $c = unique_name('runner');
     cleanup_container($c);
-    my ($st, $j) = api_json('POST', "/v1.41/containers/create?name=$c", {
+    my ($st, $j) = api('POST', "/v1.41/containers/create?name=$c", {
         Image => $image, Cmd => ['sh'], Tty => JSON::PP::false(),
         OpenStdin => JSON::PP::true(), StdinOnce => JSON::PP::true(),
         AttachStdin => JSON::PP::true(), AttachStdout => JSON::PP::true(),
@@ -90,7 +100,7 @@ for my $upgrade (1, 0) {
     ok(!($s && $s->{headers}{'transfer-encoding'}),
         "runner ($how): not chunked");
 
-    ($st) = api_json('POST', "/v1.41/containers/$c/start");
+    ($st) = api('POST', "/v1.41/containers/$c/start");
     is($st, 204, "runner ($how): start: 204");
 
     $s->put("echo one; echo two; echo three >&2; exit 7\n") if $s;
@@ -102,7 +112,7 @@ for my $upgrade (1, 0) {
     is($o, "one\ntwo\n", "runner ($how): stdout has one and two");
     is($e, "three\n", "runner ($how): stderr apart");
 
-    ($st, $j) = api_json('POST', "/v1.41/containers/$c/wait");
+    ($st, $j) = api('POST', "/v1.41/containers/$c/wait");
     is($st, 200, "runner ($how): wait: 200");
     is(ref $j && $j->{StatusCode}, 7, "runner ($how): wait gives StatusCode 7");
 }
@@ -133,11 +143,5 @@ for my $upgrade (1, 0) {
         'attach/ws: input reaches the shell, output comes back');
     $s->done if $s;
 }
-
-# attach to a missing container with the CLI
-($rc, $out, $err) = docker('attach', 'slt-no-such-container');
-isnt($rc, 0, 'docker attach to a missing container fails');
-like($err, qr/No such container: slt-no-such-container/,
-    'docker attach to a missing container: the daemon message');
 
 done_testing();

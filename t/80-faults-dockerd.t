@@ -30,7 +30,7 @@ diag(sprintf 'own dockerd in %s, up in %.1f s', $own->dir,
 my $image = test_image();
 my $ng = start_nginx(upstream_server => 'unix:' . $own->sock);
 my $port = $ng->port;
-my $master = $ng->{pid};
+my $master = $ng->master_pid;
 my $worker = worker_pid($ng);
 ok($worker, "the worker ($worker)");
 
@@ -137,7 +137,7 @@ my $deadline = $t0 + 20;
     my ($bytes, $eof) = drain($stop, $deadline);
     my ($st, $h, $body) = parse_response($bytes);
     is($st, 502, 'a request waiting for its answer (POST stop): 502');
-    my $msg = json_error_ok($h, $body);
+    my $msg = json_message($body, $h);
     ok(defined $msg, 'a waiting request: Docker JSON {"message"}')
         or diag $bytes;
     like($msg // '', qr/Docker daemon/, 'a waiting request: '
@@ -160,7 +160,7 @@ my $deadline = $t0 + 20;
     my ($bytes, $eof) = drain($load, $deadline);
     my ($st, $h, $body) = parse_response($bytes);
     is($st, 502, 'an upload in progress (images/load): 502');
-    ok(defined json_error_ok($h, $body),
+    ok(defined json_message($body, $h),
         'an upload in progress: Docker JSON {"message"}') or diag $bytes;
 }
 {
@@ -202,7 +202,7 @@ unlike($ng->error_log, qr/exited on signal|\[alert\]|\[emerg\]/,
     my $t = time;
     my ($st, $h, $body) = http_request($port, 'GET', '/v1.41/containers/json');
     is($st, 502, 'dockerd down: 502');
-    like(json_error_ok($h, $body) // '', qr/Cannot connect to the Docker daemon/,
+    like(json_message($body, $h) // '', qr/Cannot connect to the Docker daemon/,
         'dockerd down: "Cannot connect to the Docker daemon"');
     cmp_ok(time - $t, '<', 2, 'dockerd down: at once');
     ($rc, $out, $err) = docker('ps');

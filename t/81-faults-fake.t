@@ -120,29 +120,7 @@ my $worker = worker_pid($ng);
 
 # a raw request: (bytes, eof, seconds); stops at EOF, at the end of a
 # response with Content-Length, or after $wait seconds
-sub raw {
-    my ($req, $wait) = @_;
-    my $t = time;
-    my $s = raw_connect($port) or die "connect: $!";
-    syswrite($s, $req);
-    my $sel = IO::Select->new($s);
-    my $buf = '';
-    my $deadline = $t + ($wait // 10);
-    while (1) {
-        if ($buf =~ /^(.*?\r\n\r\n)/s) {
-            my $hl = length $1;
-            my ($cl) = $1 =~ /^Content-Length: (\d+)/mi;
-            return ($buf, 0, time - $t)
-                if defined $cl && length($buf) >= $hl + $cl
-                   && $1 !~ /^HTTP\/1\.1 200/;
-        }
-        my $left = $deadline - time;
-        return ($buf, 0, time - $t) if $left <= 0;
-        next unless $sel->can_read($left);
-        my $n = sysread($s, $buf, 65536, length $buf);
-        return ($buf, 1, time - $t) unless $n;
-    }
-}
+sub raw { raw_exchange($port, $_[0], complete => 1, wait => $_[1] // 10) }
 
 sub get { "GET $_[0] HTTP/1.1\r\nHost: x\r\n\r\n" }
 
@@ -173,7 +151,7 @@ for my $case (['with a body', '{"Image":"x"}'], ['without a body', undef]) {
         "POST $what: sent once on the kept connection, dropped");
     is($fake->count("served POST $path"), 0, "POST $what: not replayed");
     is($st2, 502, "POST $what: 502");
-    like(json_error_ok($h, $b) // '', qr/closed the connection/,
+    like(json_message($b, $h) // '', qr/closed the connection/,
         "POST $what: Docker JSON message");
 }
 
@@ -186,7 +164,7 @@ for my $case (['with a body', '{"Image":"x"}'], ['without a body', undef]) {
         $secs);
     cmp_ok($secs, '>=', 1.9, 'not before the timeout');
     cmp_ok($secs, '<', 5, 'not long after');
-    like(json_error_ok($h, $body) // '', qr/timed out waiting for the Docker daemon/,
+    like(json_message($body, $h) // '', qr/timed out waiting for the Docker daemon/,
         'Docker JSON: "timed out waiting for the Docker daemon"');
     like($ng->error_log, qr/upstream timed out/, 'error log: upstream timed out');
 }
@@ -214,25 +192,19 @@ SKIP: {
     my $d = File::Temp::tempdir('sockerless-netns-XXXXXX', TMPDIR => 1,
         CLEANUP => 1);
     my $sock = "$d/nginx.sock";
-    open my $fh, '>', "$d/nginx.conf" or die;
-    print $fh <<"EOF";
-load_module $Sockerless::Test::MODULE;
-daemon off;
-worker_processes 1;
-user root;
-pid $d/nginx.pid;
-error_log $d/error.log info;
-events { worker_connections 64; }
+    my $ns = eval { start_conf(<<'EOF', vars => { SOCK => $sock },
+%%TEST_GLOBALS%%
+
 http {
     access_log off;
-    client_body_temp_path $d/body;
-    proxy_temp_path $d/proxy;
-    fastcgi_temp_path $d/fastcgi;
-    uwsgi_temp_path $d/uwsgi;
-    scgi_temp_path $d/scgi;
+    client_body_temp_path %%DIR%%/body;
+    proxy_temp_path %%DIR%%/proxy;
+    fastcgi_temp_path %%DIR%%/fastcgi;
+    uwsgi_temp_path %%DIR%%/uwsgi;
+    scgi_temp_path %%DIR%%/scgi;
     upstream dockerd { server 10.9.9.2:2375; }
     server {
-        listen unix:$sock;
+        listen unix:%%SOCK%%;
         location / {
             sockerless_pass dockerd;
             sockerless_connect_timeout 1s;
@@ -240,24 +212,10 @@ http {
     }
 }
 EOF
-    close $fh;
-    my $pid = fork // die;
-    if ($pid == 0) {
-        open STDOUT, '>', "$d/stderr.log";
-        open STDERR, '>&', \*STDOUT;
-        { exec 'unshare', '-n', 'sh', '-c',
-            'ip link set lo up && ip route add 10.9.9.0/24 dev lo'
-            . ' && exec "$0" -p "$1/" -c "$1/nginx.conf"',
-            $Sockerless::Test::NGINX, $d };
-        POSIX::_exit(127);
-    }
-    wait_until(sub { -S $sock || waitpid($pid, WNOHANG) == $pid }, 10);
-    if (!-S $sock) {
-        kill 'TERM', $pid;
-        waitpid($pid, 0);
-        my $why = `cat $d/stderr.log $d/error.log 2>/dev/null`;
-        skip "nginx in a network namespace did not start: $why", 4;
-    }
+        listens => [$sock], current => 0, prefix => ['unshare', '-n',
+            'sh', '-c', 'ip link set lo up && ip route add 10.9.9.0/24 '
+            . 'dev lo && exec "$@"', 'sh']) };
+    skip "nginx in a network namespace did not start: $@", 4 unless $ns;
     my $t = time;
     my ($st, $h, $body) = http_request(0, 'GET', '/_ping', sock => $sock,
         timeout => 10);
@@ -265,13 +223,12 @@ EOF
     is($st, 504, sprintf 'connect never completes, '
         . 'sockerless_connect_timeout 1s: 504 after %.1f s', $secs);
     cmp_ok($secs, '<', 4, 'after about the timeout');
-    like(json_error_ok($h, $body) // '',
+    like(json_message($body, $h) // '',
         qr/timed out connecting to the Docker daemon at 10\.9\.9\.2:2375 \(sockerless_connect_timeout 1000 ms\)/,
         'Docker JSON: "timed out connecting to the Docker daemon"');
-    like(`cat $d/error.log`, qr/upstream timed out .*while connecting/,
+    like($ns->error_log, qr/upstream timed out .*while connecting/,
         'error log: upstream timed out while connecting');
-    kill 'TERM', $pid;
-    waitpid($pid, 0);
+    $ns->stop;
 }
 {
     # a UNIX socket whose queue is full: Linux answers connect() with
@@ -291,7 +248,7 @@ EOF
     my $secs = time - $t;
     is($st, 502, sprintf 'UNIX socket with a full queue: 502 after %.1f s',
         $secs);
-    like(json_error_ok($h, $body) // '',
+    like(json_message($body, $h) // '',
         qr/Cannot connect to the Docker daemon at unix:.*: Resource temporarily unavailable/,
         'Docker JSON: "Cannot connect ...: Resource temporarily unavailable"');
     $ng3->stop;
@@ -305,7 +262,7 @@ $ng->mark_logs;
     my ($bytes, $eof) = raw(get('/v1.41/cut-header'));
     my ($st, $h, $body) = parse_response($bytes);
     is($st, 502, 'header cut: 502');
-    like(json_error_ok($h, $body) // '', qr/closed the connection without a valid response/,
+    like(json_message($body, $h) // '', qr/closed the connection without a valid response/,
         'header cut: Docker JSON');
 }
 {
@@ -346,7 +303,7 @@ like($ng->error_log_since, qr/upstream prematurely closed connection/,
     my ($bytes, $eof) = raw(get('/v1.41/not-http'));
     my ($st, $h, $body) = parse_response($bytes);
     is($st, 502, 'not HTTP: 502');
-    ok(defined json_error_ok($h, $body), 'not HTTP: Docker JSON');
+    ok(defined json_message($body, $h), 'not HTTP: Docker JSON');
     like($ng->error_log_since, qr/dockerd sent no valid HTTP\/1\.1 status line/,
         'error log: "no valid HTTP/1.1 status line"');
 }

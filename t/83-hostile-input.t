@@ -47,6 +47,7 @@ EOF
 my $port = $ng->port;
 my $big = start_nginx(server => 'large_client_header_buffers 4 64k;',
     current => 0);
+my %ng = ('' => $ng, big => $big);
 my $worker = worker_pid($ng);
 
 my $victim = unique_name('victim');
@@ -62,51 +63,13 @@ sub victim_alive {
     return $st == 200 && eval { decode_json($b)->{State}{Running} };
 }
 
-sub json_msg {
-    my ($bytes) = @_;
-    my ($st, $h, $body) = parse_response($bytes);
-    return json_error_ok($h, $body);
-}
-
 # --- long request lines and headers ---------------------------------------------
 
-{
-    # what `docker ps --filter label=...` sends, many times over
-    my $filters = encode_json({ label => [ map { "k$_=v" } 1 .. 700 ] });
-    cmp_ok(length $filters, '>=', 6000, 'a filters JSON of 6 KB');
-    my $q = '/v1.41/containers/json?all=1&filters=' . url_encode($filters);
-    cmp_ok(length $q, '>', 8192, sprintf 'encoded: %d bytes', length $q);
-    my $req = "GET $q HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-
-    my ($bytes) = raw_exchange($big->port, $req);
-    my ($st, $h, $body) = parse_response($bytes);
-    is($st, 200, 'large_client_header_buffers 4 64k: the long filter URL passes');
-    my ($dst, undef, $dbody) = unix_request('GET', $q);
-    is($body, $dbody, 'and the answer is dockerd\'s');
-
-    ($bytes, my $eof) = raw_exchange($port, $req);
-    ($st) = parse_response($bytes);
-    is($st, 414, 'default buffers: 414 for the long URL');
-    ok($eof, 'default buffers: the connection is closed');
-    {
-        ok(defined json_msg($bytes), '414: Docker JSON');
-    }
-
-    my $auth = 'A' x 10240;
-    my $hreq = "GET /_ping HTTP/1.1\r\nHost: x\r\nX-Registry-Auth: $auth\r\n"
-        . "Connection: close\r\n\r\n";
-    ($bytes) = raw_exchange($big->port, $hreq);
-    ($st) = parse_response($bytes);
-    is($st, 200, 'large_client_header_buffers 4 64k: a 10 KB header passes');
-    ($bytes, $eof) = raw_exchange($port, $hreq);
-    ($st) = parse_response($bytes);
-    is($st, 400, 'default buffers: 400 for a 10 KB header');
-    like($bytes, qr/Request Header Or Cookie Too Large|"message"/,
-        'default buffers: "Request Header Or Cookie Too Large"');
-    {
-        ok(defined json_msg($bytes), '400 header too large: Docker JSON');
-    }
-}
+# what `docker ps --filter label=...` sends, many times over
+my $filters = encode_json({ label => [ map { "k$_=v" } 1 .. 700 ] });
+cmp_ok(length $filters, '>=', 6000, 'a filters JSON of 6 KB');
+my $q = '/v1.41/containers/json?all=1&filters=' . url_encode($filters);
+cmp_ok(length $q, '>', 8192, sprintf 'encoded: %d bytes', length $q);
 
 # --- slow clients -------------------------------------------------------------
 
@@ -166,62 +129,11 @@ sub json_msg {
     like($b, qr/Active connections:\s*1\s/, 'no connection left behind');
 }
 
-# --- request smuggling ---------------------------------------------------------------
+# --- long URLs and headers, request smuggling, HTTP/2, body limits -----------------
 
-my @smuggle = (
-    ['Content-Length with Transfer-Encoding', 400,
-        "POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
-        . "Content-Type: application/json\r\nContent-Length: 4\r\n"
-        . "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n$kill"],
-    ['two Content-Length', 400,
-        "POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
-        . "Content-Type: application/json\r\nContent-Length: 2\r\n"
-        . 'Content-Length: ' . (2 + length $kill) . "\r\n\r\n{}$kill"],
-    ['a list in Content-Length', 400,
-        "POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
-        . "Content-Type: application/json\r\nContent-Length: 2, 2\r\n\r\n{}$kill"],
-    ['Transfer-Encoding: gzip, chunked', 501,
-        "POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
-        . "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n$kill"],
-    ['Transfer-Encoding: chunked, identity', 501,
-        "POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
-        . "Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n$kill"],
-);
-for my $c (@smuggle) {
-    my ($what, $want, $req) = @$c;
-    $ng->mark_logs;
-    my ($bytes, $eof) = raw_exchange($port, $req, wait => 5);
-    my ($st) = parse_response($bytes);
-    is($st, $want, "$what: $want");
-    ok($eof, "$what: the connection is closed");
-    unlike($ng->access_log_since, qr/kill/, "$what: the hidden request "
-        . 'was not made');
-    {
-        ok(defined json_msg($bytes), "$what: Docker JSON");
-    }
-}
-{
-    # broken framing inside the body: refused in the location, in JSON
-    $ng->mark_logs;
-    my ($bytes, $eof) = raw_exchange($port,
-        "POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
-        . "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-        . "2\r\n{}XX0\r\n\r\n$kill", wait => 5);
-    my ($st) = parse_response($bytes);
-    is($st, 400, 'bad chunk framing: 400');
-    ok($eof, 'bad chunk framing: the connection is closed');
-    like(json_msg($bytes) // '', qr/bad request/i,
-        'bad chunk framing: Docker JSON {"message"}');
-    unlike($ng->access_log_since, qr/kill/,
-        'bad chunk framing: the hidden request was not made');
-    ($bytes, $eof) = raw_exchange($port,
-        "POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
-        . "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-        . "fffffffffffffffffffff\r\n", wait => 5);
-    ($st) = parse_response($bytes);
-    is($st, 400, 'a chunk size that overflows: 400');
-    ok(defined json_msg($bytes), 'a chunk size that overflows: Docker JSON');
-}
+run_blocks(nginx => \%ng, vars => { q => $q, auth => 'A' x 10240,
+    kill => $kill, cl => 2 + length $kill });
+
 ok(victim_alive(), 'the container no smuggled request reached still runs');
 
 # --- bytes after a hijacking request are its stdin ----------------------------------
@@ -251,41 +163,141 @@ for my $upgrade (1, 0) {
 }
 ok(victim_alive(), 'and the container is still running');
 
-# --- HTTP/2 on the HTTP/1 port --------------------------------------------------------
-
-{
-    my ($bytes, $eof, $secs) = raw_exchange($port,
-        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
-        . "\x00\x00\x00\x04\x00\x00\x00\x00\x00", wait => 5);
-    my ($st) = parse_response($bytes);
-    is($st, 400, 'HTTP/2 preface: 400');
-    ok($eof, sprintf 'HTTP/2 preface: closed (%.1f s)', $secs);
-    {
-        ok(defined json_msg($bytes), 'HTTP/2 preface: Docker JSON');
-    }
-}
-
-# --- errors of a sockerless location are Docker JSON -------------------------------
-
-{
-    my ($bytes, $eof) = raw_exchange($port,
-        "POST /v1.41/images/load HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n",
-        complete => 1, wait => 5);
-    my ($st) = parse_response($bytes);
-    is($st, 413, 'a body over client_max_body_size (Content-Length): 413');
-    like(json_msg($bytes) // '', qr/client_max_body_size/,
-        '413: Docker JSON naming client_max_body_size');
-    ($bytes) = raw_exchange($port,
-        "POST /v1.41/images/load HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-        . "800\r\n" . ('x' x 2048) . "\r\n", complete => 1, wait => 5);
-    ($st) = parse_response($bytes);
-    is($st, 413, 'a body over client_max_body_size (chunked): 413');
-    ok(defined json_msg($bytes), '413 (chunked): Docker JSON');
-}
-
 is(worker_pid($ng), $worker, 'the same worker after all of it');
 unlike($ng->error_log, qr/exited on signal|\[alert\]/, 'no crash, no alert');
 my ($st) = http_request($port, 'GET', '/_ping');
 is($st, 200, 'nginx still serves');
 
 done_testing();
+
+__DATA__
+
+=== large_client_header_buffers 4 64k: the long filter URL passes
+--- nginx: big
+--- request: GET $q
+--- status: 200
+--- same_as_dockerd
+
+=== default buffers: the long filter URL
+--- request: GET $q
+--- status: 414
+--- closed
+--- json_error
+
+=== large_client_header_buffers 4 64k: a 10 KB header passes
+--- nginx: big
+--- request: GET /_ping
+--- headers
+X-Registry-Auth: $auth
+--- status: 200
+
+=== default buffers: a 10 KB header
+--- request: GET /_ping
+--- headers
+X-Registry-Auth: $auth
+--- status: 400
+--- body_like: Request Header Or Cookie Too Large|"message"
+--- json_error
+
+# request smuggling: refused, the connection closed, and the request
+# hidden in the body ($kill) never made
+=== Content-Length with Transfer-Encoding
+--- raw eval
+"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
+. "Content-Type: application/json\r\nContent-Length: 4\r\n"
+. "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n$kill"
+--- wait: 5
+--- status: 400
+--- closed
+--- access_log_unlike: kill
+--- json_error
+
+=== two Content-Length
+--- raw eval
+"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
+. "Content-Type: application/json\r\nContent-Length: 2\r\n"
+. "Content-Length: $cl\r\n\r\n{}$kill"
+--- wait: 5
+--- status: 400
+--- closed
+--- access_log_unlike: kill
+--- json_error
+
+=== a list in Content-Length
+--- raw eval
+"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
+. "Content-Type: application/json\r\nContent-Length: 2, 2\r\n\r\n{}$kill"
+--- wait: 5
+--- status: 400
+--- closed
+--- access_log_unlike: kill
+--- json_error
+
+=== Transfer-Encoding: gzip, chunked
+--- raw eval
+"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
+. "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n$kill"
+--- wait: 5
+--- status: 501
+--- closed
+--- access_log_unlike: kill
+--- json_error
+
+=== Transfer-Encoding: chunked, identity
+--- raw eval
+"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
+. "Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n$kill"
+--- wait: 5
+--- status: 501
+--- closed
+--- access_log_unlike: kill
+--- json_error
+
+# broken framing inside the body: refused in the location, in JSON
+=== bad chunk framing
+--- raw eval
+"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
+. "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+. "2\r\n{}XX0\r\n\r\n$kill"
+--- wait: 5
+--- status: 400
+--- closed
+--- message_like: (?i)bad request
+--- access_log_unlike: kill
+
+=== a chunk size that overflows
+--- raw eval
+"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
+. "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+. "fffffffffffffffffffff\r\n"
+--- wait: 5
+--- status: 400
+--- json_error
+
+# an HTTP/2 preface on the HTTP/1 port
+=== HTTP/2 preface
+--- raw eval
+"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+--- wait: 5
+--- status: 400
+--- closed
+--- json_error
+
+# errors of a sockerless location are Docker JSON
+=== a body over client_max_body_size (Content-Length)
+--- raw eval
+"POST /v1.41/images/load HTTP/1.1\r\nHost: x\r\n"
+. "Content-Length: 2000000\r\n\r\n"
+--- complete
+--- wait: 5
+--- status: 413
+--- message_like: client_max_body_size
+
+=== a body over client_max_body_size (chunked)
+--- raw eval
+"POST /v1.41/images/load HTTP/1.1\r\nHost: x\r\n"
+. "Transfer-Encoding: chunked\r\n\r\n800\r\n" . ('x' x 2048) . "\r\n"
+--- complete
+--- wait: 5
+--- status: 413
+--- json_error

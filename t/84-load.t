@@ -76,7 +76,7 @@ sub client {
         $n++;
         my $name = "$run-$me-$n";
         my $word = "hello-$me-$n";
-        my ($st, $j) = api_json('POST', "/v1.41/containers/create?name=$name",
+        my ($st, $j) = api('POST', "/v1.41/containers/create?name=$name",
             { Image => $image, Cmd => ['sh', '-c', "echo $word; sleep 60"],
               Labels => { 'slt.load' => $run },
               HostConfig => { NetworkMode => 'none' } },
@@ -85,12 +85,12 @@ sub client {
         if ($st != 201) { $err->('create', $st, $j); next; }
         my $id = $j->{Id};
         LOOP: {
-            ($st, $j) = api_json('POST', "/v1.41/containers/$id/start", undef,
+            ($st, $j) = api('POST', "/v1.41/containers/$id/start", undef,
                 port => $port, timeout => 120);
             $r{ops}++;
             if ($st != 204) { $err->('start', $st, $j); last LOOP; }
 
-            ($st, $j) = api_json('POST', "/v1.41/containers/$id/exec",
+            ($st, $j) = api('POST', "/v1.41/containers/$id/exec",
                 { AttachStdout => JSON::PP::true, AttachStderr => JSON::PP::true,
                   Cmd => ['echo', "exec-$word"] }, port => $port,
                 timeout => 120);
@@ -126,7 +126,7 @@ sub client {
                 last LOOP;
             }
         }
-        ($st, $j) = api_json('DELETE', "/v1.41/containers/$id?force=1", undef,
+        ($st, $j) = api('DELETE', "/v1.41/containers/$id?force=1", undef,
             port => $port, timeout => 120);
         $r{ops}++;
         if ($st != 204) { $err->('remove', $st, $j); next; }

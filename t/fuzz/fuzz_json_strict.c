@@ -27,6 +27,7 @@
 #include <ngx_core.h>
 #include <yajl/yajl_tree.h>
 #include "ngx_sockerless_json.h"
+#include "../unit/arena.h"
 
 
 #define fuzz_assert(cond)                                                     \
@@ -34,13 +35,6 @@
         fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);           \
         abort();                                                              \
     }
-
-
-typedef struct fuzz_block_s  fuzz_block_t;
-
-struct fuzz_block_s {
-    fuzz_block_t            *next;
-};
 
 
 typedef struct {
@@ -51,8 +45,6 @@ typedef struct {
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-static void *fuzz_alloc(void *data, size_t size);
-static void fuzz_free_all(void);
 static ngx_uint_t fuzz_check_tree(ngx_sockerless_jv_t *v, ngx_uint_t depth);
 static ngx_uint_t fuzz_same(ngx_sockerless_jv_t *v, yajl_val y);
 static ngx_uint_t fuzz_same_tree(ngx_sockerless_jv_t *a,
@@ -62,9 +54,6 @@ static size_t fuzz_fold(u_char *dst, const u_char *src, size_t len);
 static void fuzz_write(fuzz_out_t *out, ngx_sockerless_jv_t *v);
 static void fuzz_write_string(fuzz_out_t *out, ngx_str_t *s);
 static void fuzz_put(fuzz_out_t *out, const void *p, size_t len);
-
-
-static fuzz_block_t  *fuzz_blocks;
 
 
 int
@@ -84,7 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ngx_memcpy(json, data, size);
 
     err = NULL;
-    root = ngx_sockerless_json_parse(json, size, fuzz_alloc, NULL, &err);
+    root = ngx_sockerless_json_parse(json, size, t_arena_alloc, NULL, &err);
 
     fuzz_assert(root != NULL || (err != NULL && *err != '\0'));
 
@@ -123,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_write(&out, root);
 
         err2 = NULL;
-        again = ngx_sockerless_json_parse(out.data, out.len, fuzz_alloc,
+        again = ngx_sockerless_json_parse(out.data, out.len, t_arena_alloc,
                                           NULL, &err2);
         if (again == NULL) {
             fprintf(stderr, "written back: \"%.*s\": %s\n", (int) out.len,
@@ -164,41 +153,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     free(text);
     free(json);
-    fuzz_free_all();
+    t_arena_free();
 
     return 0;
-}
-
-
-static void *
-fuzz_alloc(void *data, size_t size)
-{
-    fuzz_block_t  *b;
-
-    b = malloc(sizeof(fuzz_block_t) + size);
-
-    if (b == NULL) {
-        return NULL;
-    }
-
-    b->next = fuzz_blocks;
-    fuzz_blocks = b;
-
-    return (u_char *) b + sizeof(fuzz_block_t);
-}
-
-
-static void
-fuzz_free_all(void)
-{
-    fuzz_block_t  *b, *next;
-
-    for (b = fuzz_blocks; b; b = next) {
-        next = b->next;
-        free(b);
-    }
-
-    fuzz_blocks = NULL;
 }
 
 

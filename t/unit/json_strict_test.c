@@ -30,6 +30,7 @@
 #include "ngx_sockerless_json.h"
 
 #include "tap.h"
+#include "arena.h"
 
 
 #define T_LEN(s)        (sizeof(s) - 1)
@@ -51,15 +52,6 @@ typedef struct {
 } t_key_case_t;
 
 
-typedef struct t_block_s  t_block_t;
-
-struct t_block_s {
-    t_block_t              *next;
-};
-
-
-static void *t_alloc(void *data, size_t size);
-static void t_free_all(void);
 static ngx_sockerless_jv_t *t_parse(char *json, size_t len,
     const char **err);
 static void t_cases(t_parse_case_t *cases, ngx_uint_t todo);
@@ -69,9 +61,6 @@ static void t_keys(void);
 static void t_depth(void);
 static void t_large(void);
 static int t_str(ngx_str_t *s, char *v, size_t len);
-
-
-static t_block_t   *t_blocks;
 
 
 #define C(s, err, what)  { s, T_LEN(s), err, what }
@@ -272,49 +261,17 @@ main(void)
 }
 
 
-static void *
-t_alloc(void *data, size_t size)
-{
-    t_block_t  *b;
-
-    b = malloc(sizeof(t_block_t) + size);
-
-    if (b == NULL) {
-        return NULL;
-    }
-
-    b->next = t_blocks;
-    t_blocks = b;
-
-    return (u_char *) b + sizeof(t_block_t);
-}
-
-
-static void
-t_free_all(void)
-{
-    t_block_t  *b, *next;
-
-    for (b = t_blocks; b; b = next) {
-        next = b->next;
-        free(b);
-    }
-
-    t_blocks = NULL;
-}
-
-
 static ngx_sockerless_jv_t *
 t_parse(char *json, size_t len, const char **err)
 {
     u_char               *buf;
     ngx_sockerless_jv_t  *v;
 
-    buf = t_alloc(NULL, len ? len : 1);
+    buf = t_arena_alloc(NULL, len ? len : 1);
     ngx_memcpy(buf, json, len);
 
     *err = NULL;
-    v = ngx_sockerless_json_parse(buf, len, t_alloc, NULL, err);
+    v = ngx_sockerless_json_parse(buf, len, t_arena_alloc, NULL, err);
 
     return v;
 }
@@ -342,7 +299,7 @@ t_cases(t_parse_case_t *cases, ngx_uint_t todo)
                  "refused: %s (%s)", c->what, v ? "parsed" : err);
         }
 
-        t_free_all();
+        t_arena_free();
     }
 }
 
@@ -365,7 +322,7 @@ t_tree(void)
          "tree: the root object with 2 members");
 
     if (root == NULL) {
-        t_free_all();
+        t_arena_free();
         return;
     }
 
@@ -411,7 +368,7 @@ t_tree(void)
          && t_str(&e->str, "-2.5e3", 6) && e == root->last,
          "tree: \"c\", the last member");
 
-    t_free_all();
+    t_arena_free();
 }
 
 
@@ -434,7 +391,7 @@ t_get(void)
          root ? "" : err);
 
     if (root == NULL) {
-        t_free_all();
+        t_arena_free();
         return;
     }
 
@@ -476,7 +433,7 @@ t_get(void)
          == NULL, "get: in an array");
     t_ok(ngx_sockerless_json_get(NULL, "x") == NULL, "get: in nothing");
 
-    t_free_all();
+    t_arena_free();
 }
 
 
@@ -532,7 +489,7 @@ t_depth(void)
              && (v || strstr(err, "deep")),
              "depth: %lu arrays %s", (unsigned long) d,
              d <= NGX_SOCKERLESS_JSON_DEPTH ? "parsed" : "refused");
-        t_free_all();
+        t_arena_free();
         free(buf);
 
         /* objects: {"a":{"a":...{}...}} */
@@ -554,7 +511,7 @@ t_depth(void)
              && (v || strstr(err, "deep")),
              "depth: %lu objects %s", (unsigned long) d,
              d <= NGX_SOCKERLESS_JSON_DEPTH ? "parsed" : "refused");
-        t_free_all();
+        t_arena_free();
         free(buf);
     }
 
@@ -571,7 +528,7 @@ t_depth(void)
 
     v = t_parse(buf, p - buf, &err);
     t_ok(v && v->n == 100, "depth: 100 siblings of depth 3");
-    t_free_all();
+    t_arena_free();
     free(buf);
 }
 
@@ -597,7 +554,7 @@ t_large(void)
 
     v = t_parse(buf, p - buf, &err);
     t_ok(v && v->n == 20000, "large: an object of 20000 keys");
-    t_free_all();
+    t_arena_free();
 
     /* the same with the first key repeated at the end */
 
@@ -607,7 +564,7 @@ t_large(void)
     v = t_parse(buf, p - buf, &err);
     t_ok(v == NULL && err && strstr(err, "duplicate"),
          "large: a duplicate among 20001 keys");
-    t_free_all();
+    t_arena_free();
 
     free(buf);
 }

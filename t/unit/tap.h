@@ -9,14 +9,19 @@
 
 
 /*
- * TAP output for the unit tests: "ok N - ...", "not ok N - ...", the plan
- * and a closing "N passed, M failed" line.  Included by one test program
- * each: the counters are that program's.
+ * The checks of the unit tests.  A failure is printed in full, as a TAP
+ * "not ok N - ..." line; a passing check is only counted, unless VERBOSE
+ * is set in the environment (make unit VERBOSE=1): then every check is a
+ * TAP line and the plan follows.  t_done() prints one summary line,
+ * "<program>: N passed, M failed".  Included by one test program each:
+ * the counters are that program's.
  */
 
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 
 static ngx_uint_t  t_passed;
@@ -24,8 +29,20 @@ static ngx_uint_t  t_failed;
 static ngx_uint_t  t_todos;
 
 
+static ngx_inline int t_verbose(void);
 static ngx_inline void t_report(int cond, const char *todo,
     const char *fmt, va_list args);
+
+
+static ngx_inline int
+t_verbose(void)
+{
+    const char  *v;
+
+    v = getenv("VERBOSE");
+
+    return v != NULL && v[0] != '\0' && !(v[0] == '0' && v[1] == '\0');
+}
 
 
 static ngx_inline void
@@ -41,6 +58,10 @@ t_report(int cond, const char *todo, const char *fmt, va_list args)
 
     } else {
         t_failed++;
+    }
+
+    if (cond && !t_verbose()) {
+        return;
     }
 
     n = t_passed + t_failed + t_todos;
@@ -82,14 +103,17 @@ t_todo(int cond, const char *why, const char *fmt, ...)
 }
 
 
-/* the plan and the summary; the exit status of the test program */
+/* the summary (and the plan); the exit status of the test program */
 
 static ngx_inline int
 t_done(void)
 {
-    printf("1..%lu\n", (unsigned long) (t_passed + t_failed + t_todos));
-    printf("%lu passed, %lu failed", (unsigned long) t_passed,
-           (unsigned long) t_failed);
+    if (t_verbose()) {
+        printf("1..%lu\n", (unsigned long) (t_passed + t_failed + t_todos));
+    }
+
+    printf("%s: %lu passed, %lu failed", program_invocation_short_name,
+           (unsigned long) t_passed, (unsigned long) t_failed);
 
     if (t_todos) {
         printf(", %lu todo", (unsigned long) t_todos);

@@ -19,15 +19,12 @@ use Exporter ();
 our @ISA = qw(Exporter);
 our @EXPORT = qw(
     worker_pid worker_pids fd_count rss_kb settle sanitized
-    fake_daemon read_request bump own_dockerd raw_connect json_error_ok
-    raw_exchange
+    fake_daemon read_request bump own_dockerd
 );
 
 use File::Temp qw(tempdir);
 use File::Path qw(remove_tree);
-use IO::Socket::INET;
 use IO::Socket::UNIX;
-use IO::Select;
 use Fcntl qw(:flock);
 use POSIX qw(_exit :sys_wait_h);
 use Socket qw(SOCK_STREAM);
@@ -39,7 +36,7 @@ use Sockerless::Test ':noenv';
 # the nginx worker processes of an instance (children of its master)
 sub worker_pids {
     my ($ng) = @_;
-    my $master = $ng->{pid} or return ();
+    my $master = $ng->master_pid or return ();
     my @w;
     opendir my $d, '/proc' or return ();
     for my $pid (grep { /^\d+$/ } readdir $d) {
@@ -89,56 +86,6 @@ sub sanitized {
 
 # settle(sub { cond }, $timeout): wait_until with a 0.25 s step
 sub settle { wait_until($_[0], $_[1] // 15, 0.25) }
-
-# --- raw clients -----------------------------------------------------------
-
-sub raw_connect {
-    my ($port) = @_;
-    return IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port",
-        Timeout => 5);
-}
-
-# raw_exchange($port, $bytes, %opts): sends the bytes on a new
-# connection, reads until the server closes it; (bytes, eof, seconds).
-#   wait => s       give up after s seconds (eof is then 0; default 10)
-#   complete => 1   also stop after a whole response with Content-Length
-#   sock => path    a UNIX socket instead of the port
-sub raw_exchange {
-    my ($port, $req, %o) = @_;
-    my $t = time;
-    my $s = $o{sock}
-        ? IO::Socket::UNIX->new(Peer => $o{sock}, Type => SOCK_STREAM)
-        : raw_connect($port);
-    die "connect: $!" unless $s;
-    local $SIG{PIPE} = 'IGNORE';
-    syswrite($s, $req) if length $req;
-    my $sel = IO::Select->new($s);
-    my $buf = '';
-    my $deadline = $t + ($o{wait} // 10);
-    while (1) {
-        if ($o{complete} && $buf =~ /^(.*?\r\n\r\n)/s) {
-            my $hl = length $1;
-            my ($cl) = $1 =~ /^Content-Length: (\d+)/mi;
-            return ($buf, 0, time - $t)
-                if defined $cl && length($buf) >= $hl + $cl;
-        }
-        my $left = $deadline - time;
-        return ($buf, 0, time - $t) if $left <= 0;
-        next unless $sel->can_read($left);
-        my $n = sysread($s, $buf, 65536, length $buf);
-        return ($buf, 1, time - $t) unless $n;
-    }
-}
-
-# json_error_ok($headers, $body): the body is Docker's {"message": "..."}
-# with a JSON content type; returns the message or undef
-sub json_error_ok {
-    my ($h, $body) = @_;
-    return undef unless ($h->{'content-type'} // '') =~ m{^application/json};
-    my $j = eval { decode_json($body) };
-    return undef unless ref $j eq 'HASH' && defined $j->{message};
-    return $j->{message};
-}
 
 # --- fake daemons -----------------------------------------------------------
 
@@ -219,26 +166,23 @@ sub bump {
     close $fh;
 }
 
-sub Sockerless::Fault::Fake::path { $_[0]{path} }
-sub Sockerless::Fault::Fake::dir { $_[0]{dir} }
+package Sockerless::Fault::Fake;
 
-sub Sockerless::Fault::Fake::count {
+our @ISA = ('Sockerless::Test::Child');
+
+sub stop_signal { 'KILL' }
+sub path { $_[0]{path} }
+sub dir { $_[0]{dir} }
+
+sub count {
     my ($self, $name) = @_;
-    open my $fh, '<', _count_file($self->{dir}, $name) or return 0;
+    open my $fh, '<', Sockerless::Fault::_count_file($self->{dir}, $name)
+        or return 0;
     my @l = <$fh>;
     return scalar @l;
 }
 
-sub Sockerless::Fault::Fake::stop {
-    my $pid = delete $_[0]{pid} or return;
-    kill 'KILL', $pid;
-    waitpid($pid, 0);
-}
-
-sub Sockerless::Fault::Fake::DESTROY {
-    local ($?, $@, $!);
-    $_[0]->stop;
-}
+package Sockerless::Fault;
 
 # --- a dockerd of the test's own --------------------------------------------
 
@@ -263,10 +207,20 @@ sub own_dockerd {
     return $self;
 }
 
-sub Sockerless::Fault::Dockerd::sock { $_[0]{sock} }
-sub Sockerless::Fault::Dockerd::dir { $_[0]{dir} }
+package Sockerless::Fault::Dockerd;
 
-sub Sockerless::Fault::Dockerd::pid {
+our @ISA = ('Sockerless::Test::Child');
+
+use File::Path qw(remove_tree);
+use POSIX qw(:sys_wait_h);
+use Time::HiRes qw(time);
+use Sockerless::Test qw(:noenv http_request wait_until docker_via);
+
+sub sock { $_[0]{sock} }
+sub dir { $_[0]{dir} }
+
+# the pid dockerd wrote (->{pid} is the child this test started)
+sub pid {
     my ($self) = @_;
     open my $fh, '<', "$self->{dir}/dockerd.pid" or return 0;
     my $pid = <$fh> // 0;
@@ -274,7 +228,7 @@ sub Sockerless::Fault::Dockerd::pid {
     return $pid;
 }
 
-sub Sockerless::Fault::Dockerd::ping {
+sub ping {
     my ($self) = @_;
     my ($st) = http_request(0, 'GET', '/_ping', sock => $self->{sock},
         timeout => 2, total => 2);
@@ -284,7 +238,7 @@ sub Sockerless::Fault::Dockerd::ping {
 # containerd, its shims and the container processes of this dockerd:
 # by the directory in their command line, by a container id in their
 # cgroup (as tools/testenv does)
-sub Sockerless::Fault::Dockerd::leftovers {
+sub leftovers {
     my ($self) = @_;
     my $dir = $self->{dir};
     my @ids = map { m{/([0-9a-f]{64})/?$} ? $1 : () }
@@ -308,8 +262,8 @@ sub Sockerless::Fault::Dockerd::leftovers {
         push @pids, $pid if grep { index($c, $_) >= 0 } @ids;
     }
     if (@pids) {
-        kill 'KILL', @pids;
-        wait_until(sub { !grep { kill 0, $_ } @pids }, 5, 0.05);
+        CORE::kill('KILL', @pids);
+        wait_until(sub { !grep { CORE::kill(0, $_) } @pids }, 5, 0.05);
     }
     # mounts under the directory, deepest first
     if (open my $m, '<', '/proc/mounts') {
@@ -321,7 +275,7 @@ sub Sockerless::Fault::Dockerd::leftovers {
     }
 }
 
-sub Sockerless::Fault::Dockerd::start {
+sub start {
     my ($self) = @_;
     my $t = time;
     my $dir = $self->{dir};
@@ -347,7 +301,7 @@ sub Sockerless::Fault::Dockerd::start {
             '--shutdown-timeout', '2' };
         POSIX::_exit(127);
     }
-    $self->{child} = $pid;
+    $self->{pid} = $pid;
     my $ok = wait_until(sub {
         return 1 if $self->ping;
         return -1 if waitpid($pid, WNOHANG) == $pid;
@@ -363,33 +317,29 @@ sub Sockerless::Fault::Dockerd::start {
     return 1;
 }
 
-sub Sockerless::Fault::Dockerd::kill {
+sub kill {
     my ($self) = @_;
-    my $pid = delete $self->{child} or return 0;
-    kill 'KILL', $pid;
-    waitpid($pid, 0);
+    my $pid = delete $self->{pid} or return 0;
+    Sockerless::Test::reap($pid, 'KILL');
     return 1;
 }
 
 # docker CLI straight to this dockerd
-sub Sockerless::Fault::Dockerd::docker {
+sub docker {
     my $self = shift;
     return docker_via("unix://$self->{sock}", @_);
 }
 
-sub Sockerless::Fault::Dockerd::stop {
+# the end, also after a kill: what the daemon left, and its directory
+sub stop {
     my ($self) = @_;
-    return if $self->{stopped}++;
-    if (my $pid = delete $self->{child}) {
-        kill 'TERM', $pid;
-        my $t = time + 10;
-        sleep 0.05 while waitpid($pid, WNOHANG) == 0 && time < $t;
-        kill 'KILL', $pid;
-        waitpid($pid, 0);
-    }
+    return if $$ != $Sockerless::Test::MAIN_PID || $self->{stopped}++;
+    $self->SUPER::stop;
     $self->leftovers;
     remove_tree($self->{dir}, { safe => 1 }) unless $ENV{SOCKERLESS_TEST_KEEP};
 }
+
+package Sockerless::Fault;
 
 END {
     local ($?, $@, $!);

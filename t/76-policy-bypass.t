@@ -16,7 +16,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use File::Temp qw(tempdir);
 use Sockerless::Test;
-use Sockerless::Policy qw(denied allowed api docker_as json_body);
+use Sockerless::Policy;
 
 module_only();
 
@@ -61,7 +61,7 @@ sub inspect_direct {
 
 sub make_container {
     my ($name, %hc) = @_;
-    my ($st, $msg, $raw) = api('admin', POST => "$create?name=$name",
+    my ($st, $msg, $raw) = policy_api('admin', POST => "$create?name=$name",
         encode_json({ Image => $image, Cmd => ['sleep', '300'],
                       HostConfig => { NetworkMode => 'none', %hc } }));
     die "create $name: $st $msg" unless $st == 201;
@@ -70,7 +70,7 @@ sub make_container {
 }
 
 # nginx -t said what two policies sharing a read-write directory risk
-ok($ng->_read('stderr.log') =~ /\[warn\].*bind "\Q$top\E\/shared" of policy "other" and "\Q$top\E\/shared" of policy "dev" are both read-write/,
+ok($ng->read('stderr.log') =~ /\[warn\].*bind "\Q$top\E\/shared" of policy "other" and "\Q$top\E\/shared" of policy "dev" are both read-write/,
     'nginx -t warns: one read-write bind directory shared by two policies');
 
 # --- start bodies (API < 1.24) ----------------------------------------------
@@ -198,7 +198,7 @@ $archive->add_data('y', '', { type => 2, linkname => '/' });    # SYMLINK
 my $tar = $archive->write;
 my $w = unique_name('slt-writer');
 make_container($w, Binds => ["$top/shared:/shared"]);
-api('admin', POST => "/containers/$w/start");
+policy_api('admin', POST => "/containers/$w/start");
 allowed('dev', PUT => "/containers/$w/archive?path=/shared", $tar,
     'PUT archive with a symlink', status => 200,
     headers => ['Content-Type' => 'application/x-tar']);
@@ -228,7 +228,7 @@ denied('readonly', GET => '/images/search?term=127.0.0.1:1/x', undef,
 denied('readonly', GET => '/plugins/privileges?remote=127.0.0.1:1/x', undef,
     qr/operation: GetPluginPrivileges is not allowed/,
     '@read: GetPluginPrivileges (dials any host:port)');
-my ($est, $emsg, $eraw) = api('admin', POST => "/containers/$v/exec",
+my ($est, $emsg, $eraw) = policy_api('admin', POST => "/containers/$v/exec",
     encode_json({ Cmd => ['echo', 'secret-arg'] }));
 my $exec_id = eval { decode_json($eraw)->{Id} } // 'x';
 denied('readonly', GET => "/exec/$exec_id/json", undef,
@@ -284,7 +284,7 @@ my $any = start_nginx(current => 0,
     location => "satisfy any;\nallow 127.0.0.1;\n"
               . "auth_basic docker;\nauth_basic_user_file /dev/null;\n"
               . 'sockerless_enforce full;');
-ok($any->_read('stderr.log') =~ /\[warn\].*"satisfy any" in a location that enforces a policy/,
+ok($any->read('stderr.log') =~ /\[warn\].*"satisfy any" in a location that enforces a policy/,
     'nginx -t warns: satisfy any in a location that enforces a policy');
 
 done_testing();

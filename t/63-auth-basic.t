@@ -89,7 +89,7 @@ sub not_created {
         'basic: 401 with WWW-Authenticate');
     like($h->{'content-type'} // '', qr{^application/json},
         'basic: 401 as application/json');
-    my $msg = eval { decode_json($body)->{message} };
+    my $msg = json_message($body);
     is($msg, 'authentication required', 'basic: 401 body is {"message": ...}')
         or diag $body;
 

@@ -13,6 +13,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Sockerless::Test;
+use Sockerless::Pull;
 use File::Temp qw(tempdir);
 use IO::Select;
 use IO::Socket::INET;
@@ -27,11 +28,6 @@ my $ref = "$reg/sockerless/big-$mb:1";
 my $nginx = start_nginx(
     log_format => '"$request" $status op=$sockerless_op '
         . 'pulled=[$sockerless_pulled] rt=$request_time');
-
-sub has_image {
-    my ($st) = unix_request('GET', "/images/$_[0]/json");
-    return $st == 200;
-}
 
 sub remove_image {
     my ($r) = @_;
@@ -256,7 +252,7 @@ my $pull_seconds;
     ok(wait_until(sub { $nginx->error_log_since
             =~ /sockerless auto-pull: pulling "\Q$ref\E"/ }, 30),
         'reload: the pull began');
-    kill 'HUP', $nginx->{pid};
+    $nginx->reload;
     my $resp = '';
     my $sel = IO::Select->new($s);
     my $deadline = time + 600;

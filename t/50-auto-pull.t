@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# Auto-pull on container create (issue 4), against the real registry of
+# Auto-pull on container create, against the real registry of
 # tools/testenv: a missing image is pulled by the module before the
 # create, so the docker CLI never sees "No such image"; a missing tag or
 # repository fails the create with the registry's message; a digest
@@ -12,6 +12,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Sockerless::Test;
+use Sockerless::Pull;
 
 module_only();
 
@@ -22,65 +23,10 @@ my $nginx = start_nginx(
     log_format => '"$request" $status op=$sockerless_op '
         . 'pulled=[$sockerless_pulled] rt=$request_time');
 
-# a repository of the registry holding the test image, absent from dockerd
-sub missing_image {
-    my ($what) = @_;
-    my $ref = "$reg/" . unique_name($what) . ':1';
-    cleanup_image($ref);
-    my ($rc, $out, $err) = docker_direct('tag', $image, $ref);
-    die "tag $ref: $err" if $rc;
-    ($rc, $out, $err) = docker_direct({ timeout => 120 }, 'push', $ref);
-    die "push $ref: $err" if $rc;
-    my ($digest) = $out =~ /digest: (sha256:[0-9a-f]{64})/;
-    ($rc, $out, $err) = docker_direct('rmi', $ref);
-    die "rmi $ref: $err" if $rc;
-    return wantarray ? ($ref, $digest) : $ref;
-}
-
-sub has_image {
-    my ($ref) = @_;
-    my ($st) = unix_request('GET', '/images/' . $ref . '/json');
-    return $st == 200;
-}
-
-# a raw create through nginx: (status, decoded body or {}, raw body)
+# a raw create through nginx (or through nginx => $other)
 sub create {
     my ($body, %o) = @_;
-    my $name = $o{name} // unique_name('c');
-    cleanup_container($name);
-    my $port = ($o{nginx} // $nginx)->port;
-    my $json = ref $body ? encode_json($body) : $body;
-    my ($st, $h, $b) = http_request($port, 'POST',
-        "/v1.41/containers/create?name=$name",
-        headers => ['Content-Type' => 'application/json',
-            @{ $o{headers} || [] }],
-        body => $json, timeout => 120, chunked => $o{chunked});
-    my $d = eval { decode_json($b) } || {};
-    return ($st, $d, $b, $h, $name);
-}
-
-# what dockerd itself says when asked to pull $ref
-sub direct_pull_error {
-    my ($ref) = @_;
-    my ($name, $tag) = $ref =~ /^(.*):([^:\/]+)$/;
-    my ($st, $h, $b) = unix_request('POST', '/images/create?fromImage='
-        . url_encode($name) . '&tag=' . url_encode($tag));
-    my $d = eval { decode_json($b) } || {};
-    my $msg = $d->{message};
-    ($msg) = $b =~ /"error":\s*"([^"]*)"/ unless defined $msg;
-    return ($st, $msg // '');
-}
-
-# the access log line is written just after the response: wait for it
-sub access_like {
-    my ($re, $name) = @_;
-    wait_until(sub { $nginx->access_log_since =~ $re }, 5);
-    like($nginx->access_log_since, $re, $name);
-}
-
-sub info_lines {
-    my ($log) = @_;
-    return join '', grep { /\[info\]/ } split /^/, $log;
+    return pull_create(delete $o{nginx} // $nginx, $body, %o);
 }
 
 # --- docker run of a missing image: pulled by the module ---------------------
@@ -118,7 +64,7 @@ sub info_lines {
         'echo', 'again');
     is($rc, 0, 'docker run of a present image: exit 0') or diag $err;
     is($out, "again\n", 'docker run of a present image: output');
-    access_like(qr{/containers/create\S* HTTP/1.1" 201 op=ContainerCreate pulled=\[\]},
+    access_like($nginx, qr{/containers/create\S* HTTP/1.1" 201 op=ContainerCreate pulled=\[\]},
         'present image: $sockerless_pulled is empty');
     unlike($nginx->error_log_since, qr/sockerless auto-pull of/,
         'present image: no auto-pull line');
@@ -128,7 +74,7 @@ sub info_lines {
 
 {
     my $ref = "$reg/sockerless/test:no-such-tag";
-    my ($dst, $dmsg) = direct_pull_error($ref);
+    my ($dst, $dmsg) = direct_pull($ref);
     $nginx->mark_logs;
     my ($st, $d, $b, $h, $name) = create({ Image => $ref });
     is($st, 404, 'missing tag: 404') or diag $b;
@@ -141,13 +87,13 @@ sub info_lines {
     my $info = info_lines($nginx->error_log_since);
     like($info, qr/sockerless auto-pull of "\Q$ref\E": failed in \d+ ms: \Q$d->{message}\E/,
         'missing tag: "failed in N ms: MESSAGE" in the error log');
-    access_like(qr{ 404 op=ContainerCreate pulled=\[\]},
+    access_like($nginx, qr{ 404 op=ContainerCreate pulled=\[\]},
         'missing tag: $sockerless_pulled is empty');
 }
 
 {
     my $ref = "$reg/" . unique_name('nope') . ':1';
-    my ($dst, $dmsg) = direct_pull_error($ref);
+    my ($dst, $dmsg) = direct_pull($ref);
     my ($st, $d, $b) = create({ Image => $ref });
     is($st, 404, 'missing repository: 404') or diag $b;
     like($d->{message} // '', qr/not found|manifest unknown|does not exist/,
@@ -158,7 +104,7 @@ sub info_lines {
 {
     # a registry that is not there: dockerd's own status and message
     my $ref = '127.0.0.1:1/sockerless/none:1';
-    my ($dst, $dmsg) = direct_pull_error($ref);
+    my ($dst, $dmsg) = direct_pull($ref);
     my ($st, $d, $b) = create({ Image => $ref });
     is($st, $dst, "unreachable registry: dockerd's status ($dst)") or diag $b;
     is($d->{message}, $dmsg, "unreachable registry: dockerd's message");
@@ -167,7 +113,7 @@ sub info_lines {
 # --- a digest reference -------------------------------------------------------
 
 {
-    my ($tagged, $digest) = missing_image('digest');
+    my ($tagged, $digest) = pushed_image($reg, 'digest');
     ok($digest, "push printed the digest ($digest)");
     (my $ref = $tagged) =~ s/:1$/\@$digest/;
     cleanup_image($ref);
@@ -180,7 +126,7 @@ sub info_lines {
     like(info_lines($nginx->error_log_since),
         qr/sockerless auto-pull of "\Q$ref\E": done in \d+ ms/,
         'digest reference: done in the error log');
-    access_like(qr{pulled=\[\Q$ref\E\]},
+    access_like($nginx, qr{pulled=\[\Q$ref\E\]},
         'digest reference: $sockerless_pulled');
 
     # the same with a tag in front: name:tag@digest
@@ -217,20 +163,20 @@ sub info_lines {
 # --- which "Image": Go's decoding of the create ---------------------------------
 
 {
-    my $ref = missing_image('dup');
+    my $ref = pushed_image($reg, 'dup');
     my ($st, $d, $b) = create(qq({"Image":"$reg/sockerless/test:no-such-tag",)
         . qq("Cmd":["true"],"iMaGe":"$ref"}));
     is($st, 201, 'duplicate "Image" keys: the last (any case) is pulled')
         or diag $b;
     ok(has_image($ref), 'duplicate keys: the last image is in dockerd');
 
-    $ref = missing_image('null');
+    $ref = pushed_image($reg, 'null');
     ($st, $d, $b) = create(qq({"Image":"$ref","Image":null,"Cmd":["true"]}));
     is($st, 201, '"Image" then null: the string is pulled') or diag $b;
     ok(has_image($ref), '"Image" then null: in dockerd');
 
     # a chunked body is read whole too
-    $ref = missing_image('chunked');
+    $ref = pushed_image($reg, 'chunked');
     ($st, $d, $b) = create({ Image => $ref, Cmd => ['true'],
         Labels => { pad => 'x' x 10000 } }, chunked => 1);
     is($st, 201, 'chunked body: pulled and created') or diag $b;
@@ -239,13 +185,13 @@ sub info_lines {
     # dockerd reads the create with json.Decoder: it accepts invalid
     # UTF-8 in strings and ignores what follows the object; the module
     # should pull what dockerd will create from
-    $ref = missing_image('utf8');
+    $ref = pushed_image($reg, 'utf8');
     ($st, $d, $b) = create(qq({"Image":"$ref","Cmd":["true"],)
         . qq("Labels":{"bad":"\xff\xfe"}}));
     is($st, 201, 'invalid UTF-8 in a label (dockerd accepts it): pulled')
         or diag $b;
 
-    $ref = missing_image('trailing');
+    $ref = pushed_image($reg, 'trailing');
     ($st, $d, $b) = create(qq({"Image":"$ref","Cmd":["true"]}\n{"x":1}));
     is($st, 201, 'data after the object (dockerd ignores it): pulled')
         or diag $b;
@@ -284,7 +230,7 @@ for my $c (['no Image', '{"Cmd":["true"]}'],
 {
     my $off = start_nginx(location => 'sockerless_auto_pull off;',
         current => 0);
-    my $ref = missing_image('off');
+    my $ref = pushed_image($reg, 'off');
     my ($st, $d, $b) = create({ Image => $ref }, nginx => $off);
     is($st, 404, 'auto_pull off: dockerd\'s 404') or diag $b;
     like($d->{message} // '', qr/No such image/,
@@ -306,7 +252,7 @@ for my $c (['no Image', '{"Cmd":["true"]}'],
 {
     my $small = start_nginx(location => 'sockerless_max_json_body 1k;',
         current => 0);
-    my $ref = missing_image('limit');
+    my $ref = pushed_image($reg, 'limit');
     my $big = { Image => $ref, Labels => { pad => 'x' x 2000 } };
 
     my ($st, $d, $b, $h) = create($big, nginx => $small);

@@ -11,6 +11,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Sockerless::Test;
+use Sockerless::Pull;
 use MIME::Base64 qw(encode_base64);
 
 module_only();
@@ -45,62 +46,14 @@ my ($rc, $out, $err) = docker_direct({ stdin => $password }, 'login', '-u',
     $user, '--password-stdin', $reg);
 is($rc, 0, "docker login $reg") or diag $err;
 
-sub private_image {
-    my ($what) = @_;
-    my $ref = "$reg/" . unique_name($what) . ':1';
-    cleanup_image($ref);
-    my ($rc, $out, $err) = docker_direct('tag', $image, $ref);
-    die "tag $ref: $err" if $rc;
-    ($rc, $out, $err) = docker_direct({ timeout => 120 }, 'push', $ref);
-    die "push $ref: $err" if $rc;
-    ($rc, $out, $err) = docker_direct('rmi', $ref);
-    die "rmi $ref: $err" if $rc;
-    return $ref;
-}
-
-sub has_image {
-    my ($st) = unix_request('GET', "/images/$_[0]/json");
-    return $st == 200;
-}
-
+# a create through nginx, with these headers
 sub create {
     my ($ref, @headers) = @_;
-    my $name = unique_name('c');
-    cleanup_container($name);
-    my ($st, $h, $b) = http_request($nginx->port, 'POST',
-        "/v1.41/containers/create?name=$name",
-        headers => ['Content-Type' => 'application/json', @headers],
-        body => encode_json({ Image => $ref, Cmd => ['true'] }),
-        timeout => 120);
-    my $d = eval { decode_json($b) } || {};
-    return ($st, $d, $b);
-}
-
-# what dockerd says about the same pull
-sub direct_pull {
-    my ($ref, @headers) = @_;
-    my ($name, $tag) = $ref =~ /^(.*):([^:\/]+)$/;
-    my ($st, $h, $b) = unix_request('POST', '/images/create?fromImage='
-        . url_encode($name) . '&tag=' . url_encode($tag),
+    return pull_create($nginx, { Image => $ref, Cmd => ['true'] },
         headers => \@headers);
-    my $d = eval { decode_json($b) } || {};
-    my $msg = $d->{message};
-    ($msg) = $b =~ /"error":\s*"([^"]*)"/ unless defined $msg;
-    return ($st, $msg // '');
 }
 
-# the access log line is written just after the response: wait for it
-sub access_like {
-    my ($re, $name) = @_;
-    wait_until(sub { $nginx->access_log_since =~ $re }, 5);
-    like($nginx->access_log_since, $re, $name);
-}
-
-sub info_lines {
-    return join '', grep { /\[info\]/ } split /^/, $_[0];
-}
-
-my $ref = private_image('private');
+my $ref = pushed_image($reg, 'private');
 ok(!has_image($ref), "$ref is not in dockerd");
 
 # --- without credentials --------------------------------------------------------
@@ -159,7 +112,7 @@ ok(!has_image($ref), "$ref is not in dockerd");
     my ($st, $d, $b) = create($ref, 'X-Registry-Auth' => $good);
     is($st, 201, 'X-Registry-Auth: pulled and created') or diag $b;
     ok(has_image($ref), 'X-Registry-Auth: the image is in dockerd');
-    access_like(qr{ 201 op=ContainerCreate pulled=\[\Q$ref\E\]},
+    access_like($nginx, qr{ 201 op=ContainerCreate pulled=\[\Q$ref\E\]},
         'X-Registry-Auth: $sockerless_pulled');
     my $log = $nginx->error_log_since;
     my $info = info_lines($log);
@@ -176,7 +129,7 @@ ok(!has_image($ref), "$ref is not in dockerd");
 # --- the credentials are part of the pull's identity -------------------------------
 
 {
-    my $ref2 = private_image('two');
+    my $ref2 = pushed_image($reg, 'two');
     # a create without credentials must not ride on a pull with them
     my ($st1, $d1, $b1) = create($ref2);
     ok($st1 >= 400, "no credentials first: fails ($st1)");
@@ -187,7 +140,7 @@ ok(!has_image($ref), "$ref is not in dockerd");
 # --- the docker CLI, logged in: as against dockerd --------------------------------
 
 {
-    my $ref3 = private_image('cli');
+    my $ref3 = pushed_image($reg, 'cli');
 
     # against dockerd: create 404, the CLI pulls with its credentials
     my ($rc, $out, $err) = docker_direct({ timeout => 120 }, 'run', '--rm',

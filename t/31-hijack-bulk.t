@@ -1,9 +1,10 @@
 #!/usr/bin/perl
-# 64 MiB of random data through hijacked streams (issue 3):
+# 64 MiB of random data through hijacked streams:
 # `docker exec -i c cat` and `docker run -i --rm <image> cat`, through the
 # module and, as the reference, straight to dockerd: the output's sha256
-# and length equal the input's.  And 64 MiB the other way only (exec
-# without stdin), 64 MiB offered to a process that reads 5 bytes, and
+# and length equal the input's, with each docker CLI installed.  And
+# 64 MiB the other way only (exec without stdin), 64 MiB offered to a
+# process that reads 5 bytes, and
 # back-pressure: a client that does not read for a while, a process that
 # does not read its stdin for a while.
 
@@ -45,11 +46,8 @@ sub sha_of {
     return (Digest::SHA->new(256)->addfile($file, 'b')->hexdigest, -s $file);
 }
 
-my $c = unique_name('bulk');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('bulk');
+my ($rc, $out, $err);
 
 my @targets = (['module', $ng->docker_host],
                ['dockerd direct', "unix://$ENV{DOCKER_SOCK}"]);
@@ -58,48 +56,51 @@ my %cmds = (
     'run -i --rm cat' => "run -i --rm --network none $image cat",
 );
 
-for my $t (@targets) {
-    my ($what, $host) = @$t;
-    for my $label (sort keys %cmds) {
+# the docker CLI, each one installed
+for_each_cli(sub {
+    for my $t (@targets) {
+        my ($what, $host) = @$t;
+        for my $label (sort keys %cmds) {
+            my $o = "$dir/out";
+            unlink $o;
+            my $t0 = time;
+            ($rc, $out, $err) = docker_sh($host,
+                qq{"\$DOCKER" $cmds{$label} < "$in" > "$o"}, { timeout => 120 });
+            my $secs = time - $t0;
+            is($rc, 0, "$what: 64 MiB through docker $label: exit 0") or diag $err;
+            my ($sha, $len) = sha_of($o);
+            is($len, $size, "$what: docker $label: 64 MiB out");
+            is($sha, $want, "$what: docker $label: sha256 of the output is the input's");
+            note sprintf '%s: docker %s: %.1f s', $what, $label, $secs;
+        }
+
+        # dockerd -> client only: 64 MiB of zeroes out of an exec without stdin
         my $o = "$dir/out";
         unlink $o;
-        my $t0 = time;
         ($rc, $out, $err) = docker_sh($host,
-            qq{"\$DOCKER" $cmds{$label} < "$in" > "$o"}, { timeout => 120 });
-        my $secs = time - $t0;
-        is($rc, 0, "$what: 64 MiB through docker $label: exit 0") or diag $err;
+            qq{"\$DOCKER" exec $c head -c $size /dev/zero > "$o"},
+            { timeout => 120 });
+        is($rc, 0, "$what: docker exec head -c 64M /dev/zero: exit 0") or diag $err;
         my ($sha, $len) = sha_of($o);
-        is($len, $size, "$what: docker $label: 64 MiB out");
-        is($sha, $want, "$what: docker $label: sha256 of the output is the input's");
-        note sprintf '%s: docker %s: %.1f s', $what, $label, $secs;
-    }
+        is($len, $size, "$what: exec without stdin: 64 MiB out");
+        is($sha, Digest::SHA::sha256_hex("\0" x $size),
+            "$what: exec without stdin: the zeroes, intact");
 
-    # dockerd -> client only: 64 MiB of zeroes out of an exec without stdin
-    my $o = "$dir/out";
-    unlink $o;
-    ($rc, $out, $err) = docker_sh($host,
-        qq{"\$DOCKER" exec $c head -c $size /dev/zero > "$o"},
-        { timeout => 120 });
-    is($rc, 0, "$what: docker exec head -c 64M /dev/zero: exit 0") or diag $err;
-    my ($sha, $len) = sha_of($o);
-    is($len, $size, "$what: exec without stdin: 64 MiB out");
-    is($sha, Digest::SHA::sha256_hex("\0" x $size),
-        "$what: exec without stdin: the zeroes, intact");
-
-    # the process stops reading early: the CLI ends, with the exit code
-    for my $pair (['exec -i c', "exec -i $c"],
-                  ['run -i --rm', "run -i --rm --network none $image"]) {
-        my ($label, $cmd) = @$pair;
-        my $t0 = time;
-        ($rc, $out, $err) = docker_sh($host,
-            qq{"\$DOCKER" $cmd sh -c 'head -c 5 | wc -c; exit 3' < "$in"},
-            { timeout => 60 });
-        is($rc, 3, "$what: 64 MiB into docker $label head -c 5: exit 3")
-            or diag $err;
-        like($out, qr/^\s*5\n\z/, "$what: docker $label head -c 5: output");
-        note sprintf '%s: docker %s head -c 5: %.1f s', $what, $label, time - $t0;
+        # the process stops reading early: the CLI ends, with the exit code
+        for my $pair (['exec -i c', "exec -i $c"],
+                      ['run -i --rm', "run -i --rm --network none $image"]) {
+            my ($label, $cmd) = @$pair;
+            my $t0 = time;
+            ($rc, $out, $err) = docker_sh($host,
+                qq{"\$DOCKER" $cmd sh -c 'head -c 5 | wc -c; exit 3' < "$in"},
+                { timeout => 60 });
+            is($rc, 3, "$what: 64 MiB into docker $label head -c 5: exit 3")
+                or diag $err;
+            like($out, qr/^\s*5\n\z/, "$what: docker $label head -c 5: output");
+            note sprintf '%s: docker %s head -c 5: %.1f s', $what, $label, time - $t0;
+        }
     }
-}
+});
 
 # back-pressure both ways, on raw sessions
 my $nostream = '{"Detach":false,"Tty":false}';

@@ -23,19 +23,6 @@ my %T = (timeout => 60);
 
 sub dk { docker_tls($ng, $client, @_) }
 
-sub random_bytes {
-    my ($n) = @_;
-    my $s = '';
-    srand(5050);
-    my $block = pack('N*', map { int rand 2**32 } 1 .. 16384);
-    # 64 KiB of randomness, varied per block: no two blocks are equal
-    my $i = 0;
-    while (length $s < $n) {
-        $s .= pack('N', $i++) . substr($block, 4);
-    }
-    return substr($s, 0, $n);
-}
-
 # version and ps
 my ($rc, $out, $err) = dk('version', '--format', '{{.Server.APIVersion}}');
 is($rc, 0, 'tls: version: exit 0') or diag $err;
@@ -84,7 +71,7 @@ is($rc, 3, "tls: exec sh -c 'exit 3': exit 3") or diag $err;
 
 # cp both ways
 my $tmp = tempdir('sockerless-tls-cp-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-my $payload = random_bytes(3 * 1024 * 1024 + 17);
+my $payload = random_bytes(3 * 1024 * 1024 + 17, 5050);
 open my $fh, '>', "$tmp/in.bin" or die $!;
 binmode $fh;
 print $fh $payload;
@@ -108,7 +95,7 @@ isnt($rc, 0, 'tls: rm -f: the container is gone');
 
 # 64 MiB through run -i cat
 {
-    my $data = random_bytes(64 * 1024 * 1024);
+    my $data = random_bytes(64 * 1024 * 1024, 5050);
     ($rc, $out, $err) = dk({ timeout => 180, stdin => $data }, 'run', '-i',
         '--rm', '--network', 'none', $image, 'cat');
     is($rc, 0, 'tls: run -i cat of 64 MiB: exit 0') or diag $err;

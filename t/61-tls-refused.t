@@ -60,17 +60,18 @@ refused('plain HTTP to the TLS port', {},
 # (the Go client only sends certificates of the CAs the server names)
 SKIP: {
     skip 'no curl', 3 unless -x '/usr/bin/curl';
+    my $name = unique_name('curl');
+    cleanup_container($name);
     my ($rc, $out, $err) = run_cmd('curl', '-sS', '-i', '--cacert',
         "$certs/ca.pem", '--cert', "$certs/other-client/cert.pem", '--key',
         "$certs/other-client/key.pem", '-X', 'POST', '-H',
         'Content-Type: application/json', '--data', '{"Image":"' . $image
         . '","Cmd":["true"]}', 'https://127.0.0.1:' . $ng->tls_port
-        . '/v1.41/containers/create?name=slt-50-tls-refused-curl');
-    cleanup_container('slt-50-tls-refused-curl');
+        . "/v1.41/containers/create?name=$name");
     like($out, qr{^HTTP/1\.1 403}, 'curl with another CA\'s certificate: 403');
     like($out, qr/"message":"TLS client certificate refused/,
         'curl with another CA\'s certificate: the JSON message');
-    ($rc) = docker_direct('inspect', 'slt-50-tls-refused-curl');
+    ($rc) = docker_direct('inspect', $name);
     isnt($rc, 0, 'curl with another CA\'s certificate: nothing created');
 }
 

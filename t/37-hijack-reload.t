@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# nginx reload with a hijacked session open (issue 3): after SIGHUP to
+# nginx reload with a hijacked session open: after SIGHUP to
 # the master (nginx -s reload), the open session keeps echoing on the
 # old worker, a new session works (on the new worker), the old session
 # ends cleanly, and the old worker exits once its last session is over.
@@ -17,11 +17,8 @@ module_only();
 my $ng = start_nginx();
 my $port = $ng->port;
 my $image = test_image();
-my $c = unique_name('reload');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('reload');
+my ($rc, $out, $err);
 
 sub worker_pids { $ng->error_log =~ /start worker process (\d+)/g }
 
@@ -54,12 +51,15 @@ ok(wait_until(sub { $s->read_until(qr/after reload\n/, 0.2);
         $s->stdout_so_far eq "before\nafter reload\n" }, 10),
     'the open session still echoes after the reload');
 
-# a new session after the reload
-($rc, $out, $err) = docker({ stdin => "new session\n" }, 'exec', '-i', $c, 'cat');
-is($rc, 0, 'a new docker exec -i after the reload: exit 0') or diag $err;
-is($out, "new session\n", 'a new docker exec -i after the reload: echoes');
-($rc, $out) = docker('exec', $c, 'sh', '-c', 'exit 3');
-is($rc, 3, 'a new docker exec after the reload: exit code 3');
+# a new session after the reload, with each docker CLI installed
+for_each_cli(sub {
+    ($rc, $out, $err) = docker({ stdin => "new session\n" }, 'exec', '-i', $c, 'cat');
+    is($rc, 0, 'a new docker exec -i after the reload: exit 0') or diag $err;
+    is($out, "new session\n", 'a new docker exec -i after the reload: echoes');
+    ($rc, $out) = docker('exec', $c, 'sh', '-c', 'exit 3');
+    is($rc, 3, 'a new docker exec after the reload: exit code 3');
+});
+
 ok(kill(0, $new_worker), "the new worker ($new_worker) is running");
 
 # the old session ends cleanly

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# sockerless_stream_idle_timeout on hijacked sessions (issue 3):
+# sockerless_stream_idle_timeout on hijacked sessions:
 #   - 2s: an attached session with no traffic is closed after about 2 s;
 #     traffic either way (client input, or output of the process) keeps
 #     a session open past it;
@@ -20,11 +20,8 @@ my $plain = start_nginx();
 my $timed = start_nginx(location => 'sockerless_stream_idle_timeout 2s;',
     current => 0);
 my $image = test_image();
-my $c = unique_name('idle');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('idle');
+my ($rc, $out, $err);
 my $nostream = '{"Detach":false,"Tty":false}';
 
 sub session {
@@ -85,29 +82,31 @@ SKIP: {
 }
 $_ && $_->done for $idle, $typing, $ticking;
 
-# default: no idle limit
-{
-    # a docker exec whose process is silent for 5 s, meanwhile
-    my $p = docker_spawn('exec', $c, 'sh', '-c', 'sleep 5; echo woke; exit 2');
-    my $s = session($plain, 'cat');
-    ok($s, 'no idle timeout: a session');
-    SKIP: {
-        skip 'no session', 4 unless $s;
-        $s->put("first\n");
-        ok($s->read_until(qr/first\n/, 10), 'no idle timeout: echoes');
-        $s->read_until(qr/\z(?!)/, 5);
-        ok(!$s->{eof}, 'no idle timeout: open after 5 s of silence');
-        $s->put("second\n");
-        $s->shutdown_write;
-        my ($o, $e, $whole) = demux($s->read_all(10));
-        ok($s->{eof}, 'no idle timeout: EOF after the half-close');
-        is($o, "first\nsecond\n", 'no idle timeout: still echoes after 5 s idle');
-        $s->done;
-    }
+# default: no idle limit, with each docker CLI installed
+for_each_cli(sub {
+    {
+        # a docker exec whose process is silent for 5 s, meanwhile
+        my $p = docker_spawn('exec', $c, 'sh', '-c', 'sleep 5; echo woke; exit 2');
+        my $s = session($plain, 'cat');
+        ok($s, 'no idle timeout: a session');
+        SKIP: {
+            skip 'no session', 4 unless $s;
+            $s->put("first\n");
+            ok($s->read_until(qr/first\n/, 10), 'no idle timeout: echoes');
+            $s->read_until(qr/\z(?!)/, 5);
+            ok(!$s->{eof}, 'no idle timeout: open after 5 s of silence');
+            $s->put("second\n");
+            $s->shutdown_write;
+            my ($o, $e, $whole) = demux($s->read_all(10));
+            ok($s->{eof}, 'no idle timeout: EOF after the half-close');
+            is($o, "first\nsecond\n", 'no idle timeout: still echoes after 5 s idle');
+            $s->done;
+        }
 
-    is($p->wait(20), 2, 'no idle timeout: docker exec silent for 5 s: exit 2');
-    is($p->output, "woke\n", 'no idle timeout: docker exec silent for 5 s: output');
-}
+        is($p->wait(20), 2, 'no idle timeout: docker exec silent for 5 s: exit 2');
+        is($p->output, "woke\n", 'no idle timeout: docker exec silent for 5 s: output');
+    }
+});
 
 my @alerts = map { $_->error_log =~ /^(.*\[(?:alert|crit|emerg)\].*)$/mg }
     $plain, $timed;

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# dockerode (Node.js) through the module (issue 3): an exec with
+# dockerode (Node.js) through the module: an exec with
 # hijack: true and stdin: true, data written, end(), the output
 # demultiplexed (t/js/exec-hijack.js).  Node and dockerode come from
 # tools/install-node-deps; without node the test skips.
@@ -9,6 +9,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Sockerless::Test;
+use Sockerless::Hijack;
 
 my $js = "$FindBin::Bin/js";
 my ($node) = grep { -x } map { "$_/node" } split /:/, $ENV{PATH} // '';
@@ -19,11 +20,8 @@ plan(skip_all => 'dockerode is missing in t/js/node_modules: '
 
 my $ng = start_nginx();
 my $image = test_image();
-my $c = unique_name('node');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('node');
+my ($rc, $out, $err);
 
 for my $size (11, 4 * 1024 * 1024 + 3) {
     ($rc, $out, $err) = run_cmd({ timeout => 60 }, $node,

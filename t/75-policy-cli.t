@@ -17,9 +17,31 @@ use Time::HiRes qw(time sleep);
 
 module_only();
 
-my $ng = policy_nginx();
-my $image = test_image();
 my $d = policy_dirs();
+# the identities of the CLI: ci may run and build within its bind and
+# image lists, readonly may look
+my $ng = start_nginx(log_format => $POLICY_LOG,
+    location => 'sockerless_enforce $docker_policy;',
+    vars => { BUILDS => $d->{builds}, CACHE => $d->{cache} },
+    http => <<'EOF');
+    map $http_x_identity $docker_policy {
+        default     readonly;
+        ci          ci;
+        empty       "";
+        bogus       nosuch;
+    }
+
+    sockerless_policy readonly { allow @read; }
+
+    sockerless_policy ci {
+        allow      @all;
+        deny       @swarm;
+        privileged off;
+        image      docker.io/library/* %%REGISTRY%%/*;
+        bind       %%BUILDS%% %%CACHE%%:ro;
+    }
+EOF
+my $image = test_image();
 my $t0 = time;
 my ($rc, $out, $err);
 

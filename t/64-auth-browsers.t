@@ -23,9 +23,18 @@ my @BROWSER = (
     ['origin', 'null'],
 );
 
-sub create_body {
-    return encode_json({ Image => $image, Cmd => ['true'],
-        HostConfig => { NetworkMode => 'none' } });
+# a container create through the plain listener with one browser header:
+# (status, headers, body, the container's name)
+sub browser_create {
+    my ($ng, $hname, $hvalue) = @_;
+    my $name = unique_name('browser');
+    cleanup_container($name);
+    my ($st, $h, $body) = http_request($ng->plain_port, 'POST',
+        "/v1.41/containers/create?name=$name",
+        headers => ['Content-Type' => 'application/json', $hname => $hvalue],
+        body => encode_json({ Image => $image, Cmd => ['true'],
+            HostConfig => { NetworkMode => 'none' } }));
+    return ($st, $h, $body, $name);
 }
 
 {
@@ -34,17 +43,11 @@ sub create_body {
 
     for my $b (@BROWSER) {
         my ($hname, $hvalue) = @$b;
-        my $name = unique_name('browser');
-        cleanup_container($name);
-        my ($st, $h, $body) = http_request($ng->plain_port, 'POST',
-            "/v1.41/containers/create?name=$name",
-            headers => ['Content-Type' => 'application/json',
-                $hname => $hvalue],
-            body => create_body());
+        my ($st, $h, $body, $name) = browser_create($ng, $hname, $hvalue);
         is($st, 403, "$hname: 403");
         like($h->{'content-type'} // '', qr{^application/json},
             "$hname: application/json");
-        my $msg = eval { decode_json($body)->{message} } // '';
+        my $msg = json_message($body) // '';
         like($msg, qr/requests from web browsers are refused/i,
             "$hname: the JSON message") or diag $body;
         my ($rc) = docker_direct('inspect', $name);
@@ -96,13 +99,7 @@ sub create_body {
     my $ng = start_sample(location => '            sockerless_allow_browsers on;');
     for my $b (@BROWSER[0 .. 3]) {
         my ($hname, $hvalue) = @$b;
-        my $name = unique_name('allowed');
-        cleanup_container($name);
-        my ($st, $h, $body) = http_request($ng->plain_port, 'POST',
-            "/v1.41/containers/create?name=$name",
-            headers => ['Content-Type' => 'application/json',
-                $hname => $hvalue],
-            body => create_body());
+        my ($st, $h, $body, $name) = browser_create($ng, $hname, $hvalue);
         is($st, 201, "allow_browsers on: $hname: 201") or diag $body;
         my ($rc) = docker_direct('inspect', $name);
         is($rc, 0, "allow_browsers on: $hname: the container exists");

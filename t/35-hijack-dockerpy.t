@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# docker-py (Debian's python3-docker) through the module (issue 3):
+# docker-py (Debian's python3-docker) through the module:
 #   - exec_start(socket=True): write stdin to the socket, shut down the
 #     write side, read everything, demultiplex;
 #   - exec_run: output, demux=True, exit code; exec_run(stream=True);
@@ -13,6 +13,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Sockerless::Test;
+use Sockerless::Hijack;
 use Digest::SHA qw(sha256_hex);
 
 my $python = $ENV{SOCKERLESS_PYTHON} || '/usr/bin/python3';
@@ -24,11 +25,8 @@ my $python = $ENV{SOCKERLESS_PYTHON} || '/usr/bin/python3';
 
 my $ng = start_nginx();
 my $image = test_image();
-my $c = unique_name('py');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('py');
+my ($rc, $out, $err);
 my $runner = unique_name('pyrunner');
 my $removed = unique_name('pyrm');
 my $failed = unique_name('pyfail');

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# Hijacked exec start and attach over raw HTTP (issue 3):
+# Hijacked exec start and attach over raw HTTP:
 #   - a client without Upgrade: "HTTP/1.1 200 OK" with a raw stream, not
 #     chunked, and stdin sent in the same write as the request reaches
 #     the process;
@@ -26,11 +26,8 @@ my $ref = $ng->is_reference;
 my $image = test_image();
 my $nostream = '{"Detach":false,"Tty":false}';
 
-my $c = unique_name('raw');
-cleanup_container($c);
-my ($rc, $out, $err) = docker('run', '-d', '--name', $c, '--network', 'none',
-    $image, 'sleep', '600');
-is($rc, 0, 'a container to exec in') or diag $err;
+my $c = exec_target('raw');
+my ($rc, $out, $err);
 
 # the header of a hijacked response, without the lines that differ from
 # one response to the next
@@ -133,7 +130,7 @@ SKIP: {
         $s->done;
     }
     ok(wait_until(sub {
-            my ($st, $j) = api_json('GET', "/v1.41/exec/$id/json");
+            my ($st, $j) = api('GET', "/v1.41/exec/$id/json");
             ref $j && !$j->{Running} }, 10),
         'client reset: the exec ends (its stdin closed)');
 }
@@ -260,7 +257,7 @@ for my $upgrade (1, 0) {
     ok(wait_until(sub {
             (docker('exec', $c, 'cat', '/tmp/detached-raw'))[1] eq "ran\n" }, 10),
         'Detach: true: the process ran');
-    my ($ist, $j) = api_json('GET', "/v1.41/exec/$id/json");
+    my ($ist, $j) = api('GET', "/v1.41/exec/$id/json");
     ok($ist == 200 && !$j->{Running} && defined $j->{ExitCode}
         && $j->{ExitCode} == 0, 'Detach: true: exec inspect: done, exit code 0');
 }
