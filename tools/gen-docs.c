@@ -210,6 +210,29 @@ gen_action(const ngx_sockerless_op_t *op)
         printf("; policy: %s%s", (op->flags & NGX_SOCKERLESS_OP_JSON)
                                  ? "body read whole, " : "", doc);
     }
+
+    if (op->flags & NGX_SOCKERLESS_OP_SHARED) {
+        printf("; owner: refused (what every tenant shares)");
+
+    } else if (op->kind == NGX_SOCKERLESS_KIND_TASK) {
+        printf("; owner: refused (tasks have no owner)");
+
+    } else if ((op->flags & NGX_SOCKERLESS_OP_OBJECT)
+               && op->kind != NGX_SOCKERLESS_KIND_IMAGE
+               && op->kind != NGX_SOCKERLESS_KIND_NODE
+               && op->kind != NGX_SOCKERLESS_KIND_PLUGIN)
+    {
+        printf("; owner: the %s must be the owner's",
+               ngx_sockerless_kind_name(op->kind));
+    }
+
+    if (op->flags & NGX_SOCKERLESS_OP_CREATE) {
+        printf("; owner: labelled with the owner");
+    }
+
+    if (op->flags & NGX_SOCKERLESS_OP_LIST) {
+        printf("; owner: narrowed to the owner's by a label filter");
+    }
 }
 
 
