@@ -80,10 +80,11 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     const char *method, ngx_str_t *target, ngx_str_t *headers,
     ngx_str_t *body)
 {
-    size_t             len;
-    ngx_int_t          rc;
-    ngx_buf_t         *b;
-    ngx_connection_t  *pc;
+    size_t                          len;
+    ngx_int_t                       rc;
+    ngx_buf_t                      *b;
+    ngx_connection_t               *pc;
+    ngx_http_sockerless_client_pt   handler;
 
     ngx_http_sockerless_client_close(c);
 
@@ -135,10 +136,17 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     rc = ngx_event_connect_peer(&c->peer);
 
     if (rc == NGX_ERROR || rc == NGX_BUSY || rc == NGX_DECLINED) {
+
+        /* the caller hears of it from the return code, not the handler */
+
+        handler = c->handler;
+        c->handler = NULL;
+
         ngx_http_sockerless_client_fail(c, NGX_ERROR, ngx_socket_errno,
                                         "Cannot connect to the Docker "
                                         "daemon at %V", &c->addr.name);
-        c->handler = NULL;
+        c->handler = handler;
+
         return NGX_ERROR;
     }
 
@@ -336,6 +344,8 @@ ngx_http_sockerless_client_fail(ngx_http_sockerless_client_t *c,
     va_list   args;
 
     ngx_http_sockerless_client_close(c);
+
+    c->err = err;
 
     p = ngx_pnalloc(c->pool, NGX_HTTP_SOCKERLESS_CLIENT_MESSAGE);
 

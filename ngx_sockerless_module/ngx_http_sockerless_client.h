@@ -48,6 +48,7 @@ struct ngx_http_sockerless_client_s {
 
     ngx_uint_t                      status;
     ngx_str_t                       message;   /* why it failed */
+    ngx_err_t                       err;       /* the system's error */
 
     ngx_http_sockerless_client_pt   handler;
     void                           *data;

@@ -399,7 +399,7 @@ static ngx_int_t
 ngx_http_sockerless_pull_step(ngx_http_sockerless_pull_t *p, ngx_uint_t step)
 {
     size_t      len;
-    u_char     *d;
+    u_char     *d, text[256];
     uintptr_t   escape;
     ngx_str_t   target, headers;
 
@@ -476,9 +476,14 @@ ngx_http_sockerless_pull_step(ngx_http_sockerless_pull_t *p, ngx_uint_t step)
                                            &target, &headers, NULL)
         != NGX_OK)
     {
+        *ngx_strerror(p->client->err, text, sizeof(text) - 1) = '\0';
+
         ngx_http_sockerless_pull_failed(p, NGX_HTTP_BAD_GATEWAY,
-                                        "%V to pull \"%V\"",
-                                        &p->client->message, &p->image);
+                                        "Cannot connect to the Docker daemon "
+                                        "at %V to pull \"%V\": %s",
+                                        &p->client->addr.name, &p->image,
+                                        p->client->err ? (char *) text
+                                                       : "failed");
         return NGX_ERROR;
     }
 
