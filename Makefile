@@ -1,9 +1,11 @@
 # ngx_sockerless: build, run and test on Debian 12.
 #
 #   make build   the module, build/ngx_http_sockerless_module.so
-#   make run     install what is missing, build, start dockerd if none
-#                answers, serve the API with nginx.conf.sample
+#   make run     install what running needs (tools/install-deps --run),
+#                build, start dockerd if none answers, serve the API with
+#                nginx.conf.sample (tools/run)
 #   make stop    stop what make run started
+#   make deps    install everything the tests need (tools/install-deps)
 #   make certs   new development certificates in build/certs (tools/certs
 #                --force; make run makes them once when they are missing)
 #   make test    the whole test suite (t/), with its own dockerd
@@ -61,7 +63,10 @@ $(MODULE): $(BUILD)/Makefile $(SRCS)
 	$(SMOKE_ENV) $(NGINX) -g 'error_log /dev/null; pid /dev/null;' -t -q \
 	    -c $(BUILD)/smoke.conf
 
-run: deps build
+# the packages first, then the build that needs them
+run:
+	@tools/install-deps --run
+	@$(MAKE) --no-print-directory build
 	@tools/run start
 
 stop:
