@@ -16,6 +16,7 @@
 #   make fuzz    every libFuzzer target, FUZZ_SECONDS (60) each
 #   make bench   benchmarks: dockerd direct, this module, stock nginx,
 #                HAProxy (bench/run; BENCH_QUICK=1 for a short run)
+#   make clean   stop what make run started, remove the build
 
 SHELL =		/bin/bash
 NGX_SRC ?=	/usr/share/nginx/src
@@ -81,7 +82,9 @@ unit: $(BUILD)/Makefile
 test:
 	@SANITIZE=$(SANITIZE) tools/test
 
+# make run's nginx and dockerd use build/ (config, certificates, logs)
 clean:
+	@if [ "$(BUILD)" = "$(CURDIR)/build" ]; then tools/run stop; fi
 	rm -rf $(BUILD)
 
 FUZZ_SECONDS ?=	60
