@@ -5,6 +5,8 @@
 #                build, start dockerd if none answers, serve the API with
 #                nginx.conf.sample (tools/run)
 #   make stop    stop what make run started
+#   make deb     the Debian package libnginx-mod-http-sockerless, in
+#                build/deb (tools/deb; lintian checks it)
 #   make deps    install everything the tests need (tools/install-deps)
 #   make certs   new development certificates in build/certs (tools/certs
 #                --force; make run makes them once when they are missing)
@@ -39,7 +41,7 @@ ASAN_LIB :=	$(shell $(CC) -print-file-name=libasan.so)
 SMOKE_ENV =	LD_PRELOAD=$(ASAN_LIB) ASAN_OPTIONS=detect_leaks=0
 endif
 
-.PHONY: all build deps run stop certs test unit fuzz bench clean
+.PHONY: all build deps run stop deb certs test unit fuzz bench clean
 
 all: build
 
@@ -72,6 +74,10 @@ run:
 
 stop:
 	@tools/run stop
+
+deb:
+	@tools/install-deps --deb
+	@tools/deb build
 
 certs:
 	@tools/certs --force $(BUILD)/certs
