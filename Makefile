@@ -1,9 +1,13 @@
 # ngx_sockerless: build, run and test on Debian 12.
 #
 #   make build   the module, build/ngx_http_sockerless_module.so
-#   make run     install what is missing, build, start dockerd if none
-#                answers, serve the API with nginx.conf.sample
+#   make run     install what running needs (tools/install-deps --run),
+#                build, start dockerd if none answers, serve the API with
+#                nginx.conf.sample (tools/run)
 #   make stop    stop what make run started
+#   make deb     the Debian package libnginx-mod-http-sockerless, in
+#                build/deb (tools/deb; lintian checks it)
+#   make deps    install everything the tests need (tools/install-deps)
 #   make certs   new development certificates in build/certs (tools/certs
 #                --force; make run makes them once when they are missing)
 #   make test    the whole test suite (t/), with its own dockerd
@@ -17,6 +21,7 @@
 #                make check-docs fails when they are not up to date
 #   make bench   benchmarks: dockerd direct, this module, stock nginx,
 #                HAProxy (bench/run; BENCH_QUICK=1 for a short run)
+#   make clean   stop what make run started, remove the build
 
 SHELL =		/bin/bash
 NGX_SRC ?=	/usr/share/nginx/src
@@ -39,8 +44,8 @@ ASAN_LIB :=	$(shell $(CC) -print-file-name=libasan.so)
 SMOKE_ENV =	LD_PRELOAD=$(ASAN_LIB) ASAN_OPTIONS=detect_leaks=0
 endif
 
-.PHONY: all build deps run stop certs test unit docs check-docs fuzz bench \
-	clean
+.PHONY: all build deps run stop deb certs test unit docs check-docs fuzz \
+	bench clean
 
 all: build
 
@@ -65,11 +70,18 @@ $(MODULE): $(BUILD)/Makefile $(SRCS)
 	$(SMOKE_ENV) $(NGINX) -g 'error_log /dev/null; pid /dev/null;' -t -q \
 	    -c $(BUILD)/smoke.conf
 
-run: deps build
+# the packages first, then the build that needs them
+run:
+	@tools/install-deps --run
+	@$(MAKE) --no-print-directory build
 	@tools/run start
 
 stop:
 	@tools/run stop
+
+deb:
+	@tools/install-deps --deb
+	@tools/deb build
 
 certs:
 	@tools/certs --force $(BUILD)/certs
@@ -108,7 +120,9 @@ check-docs: $(BUILD)/docs
 test:
 	@SANITIZE=$(SANITIZE) tools/test
 
+# make run's nginx and dockerd use build/ (config, certificates, logs)
 clean:
+	@if [ "$(BUILD)" = "$(CURDIR)/build" ]; then tools/run stop; fi
 	rm -rf $(BUILD)
 
 FUZZ_SECONDS ?=	60
