@@ -120,6 +120,13 @@ static ngx_command_t  ngx_http_sockerless_commands[] = {
       offsetof(ngx_http_sockerless_loc_conf_t, max_json_body),
       NULL },
 
+    { ngx_string("sockerless_max_json_element"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, max_json_element),
+      NULL },
+
       ngx_null_command
 };
 
@@ -302,6 +309,7 @@ ngx_http_sockerless_create_loc_conf(ngx_conf_t *cf)
     conf->auto_pull = NGX_CONF_UNSET;
     conf->pull_timeout = NGX_CONF_UNSET_MSEC;
     conf->max_json_body = NGX_CONF_UNSET_SIZE;
+    conf->max_json_element = NGX_CONF_UNSET_SIZE;
 
     /* the hardcoded values */
     conf->upstream.cyclic_temp_file = 0;
@@ -404,6 +412,9 @@ ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_size_value(conf->max_json_body, prev->max_json_body,
                               4 * 1024 * 1024);
 
+    ngx_conf_merge_size_value(conf->max_json_element, prev->max_json_element,
+                              4 * 1024 * 1024);
+
     ngx_conf_merge_str_value(conf->owner_label, prev->owner_label,
                              NGX_SOCKERLESS_OWNER_LABEL);
 
@@ -458,7 +469,11 @@ ngx_http_sockerless_postconfiguration(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    return ngx_http_sockerless_filter_init(cf);
+    if (ngx_http_sockerless_filter_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_sockerless_rewrite_init(cf);
 }
 
 

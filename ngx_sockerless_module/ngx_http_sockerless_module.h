@@ -35,6 +35,7 @@
 
 typedef struct ngx_http_sockerless_ctx_s    ngx_http_sockerless_ctx_t;
 typedef struct ngx_http_sockerless_cache_s  ngx_http_sockerless_cache_t;
+typedef struct ngx_http_sockerless_rewrite_s  ngx_http_sockerless_rewrite_t;
 
 
 /*
@@ -95,6 +96,7 @@ typedef struct {
     ngx_flag_t                     auto_pull;
     ngx_msec_t                     pull_timeout;
     size_t                         max_json_body;
+    size_t                         max_json_element;
 
     ngx_str_t                      owner_label;
 } ngx_http_sockerless_loc_conf_t;
@@ -171,6 +173,9 @@ struct ngx_http_sockerless_ctx_s {
     void                          *waiter;
     ngx_str_t                      pulled;
 
+    /* dockerd's answer rewritten as it streams */
+    ngx_http_sockerless_rewrite_t *rewrite;
+
     /* the hijack relay */
     ngx_buf_t                     *raw_header;  /* dockerd's header, as is */
     ngx_buf_t                     *from_client;
@@ -235,6 +240,9 @@ ngx_int_t ngx_http_sockerless_hijack_start(ngx_http_request_t *r,
 ngx_int_t ngx_http_sockerless_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *fmt, ...);
 ngx_int_t ngx_http_sockerless_filter_init(ngx_conf_t *cf);
+
+/* ngx_http_sockerless_rewrite.c */
+ngx_int_t ngx_http_sockerless_rewrite_init(ngx_conf_t *cf);
 
 /* ngx_http_sockerless_variables.c */
 ngx_int_t ngx_http_sockerless_add_variables(ngx_conf_t *cf);

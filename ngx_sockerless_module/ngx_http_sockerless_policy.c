@@ -32,6 +32,10 @@ static char *ngx_http_sockerless_policy_binds(ngx_conf_t *cf,
     ngx_http_sockerless_policy_t *pl);
 static char *ngx_http_sockerless_policy_owner(ngx_conf_t *cf,
     ngx_http_sockerless_policy_t *pl);
+static char *ngx_http_sockerless_policy_visible(ngx_conf_t *cf,
+    ngx_http_sockerless_policy_t *pl);
+static char *ngx_http_sockerless_policy_redact(ngx_conf_t *cf,
+    ngx_http_sockerless_policy_t *pl);
 static ngx_int_t ngx_http_sockerless_policy_stamp(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
 static void ngx_http_sockerless_policy_shared(ngx_conf_t *cf,
@@ -164,6 +168,14 @@ ngx_http_sockerless_policy_directive(ngx_conf_t *cf, ngx_command_t *dummy,
 
     if (ngx_strcmp(value[0].data, "owner") == 0 && cf->args->nelts == 2) {
         return ngx_http_sockerless_policy_owner(cf, pl);
+    }
+
+    if (ngx_strcmp(value[0].data, "visible") == 0 && cf->args->nelts > 1) {
+        return ngx_http_sockerless_policy_visible(cf, pl);
+    }
+
+    if (ngx_strcmp(value[0].data, "redact") == 0 && cf->args->nelts > 1) {
+        return ngx_http_sockerless_policy_redact(cf, pl);
     }
 
     if (ngx_strcmp(value[0].data, "image") == 0 && cf->args->nelts > 1) {
@@ -366,6 +378,90 @@ ngx_http_sockerless_policy_owner(ngx_conf_t *cf,
     }
 
     pl->rules.owned = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * "visible label=KEY[=VALUE] ...": the labels every object the policy
+ * sees has, written as dockerd's label filters read them
+ */
+
+static char *
+ngx_http_sockerless_policy_visible(ngx_conf_t *cf,
+    ngx_http_sockerless_policy_t *pl)
+{
+    ngx_str_t   *value, *label;
+    ngx_uint_t   i;
+
+    value = cf->args->elts;
+
+    if (pl->rules.visible == NULL) {
+        pl->rules.visible = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
+        if (pl->rules.visible == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (value[i].len <= 6
+            || ngx_strncmp(value[i].data, "label=", 6) != 0
+            || value[i].data[6] == '=')
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid \"%V\" in \"visible\": "
+                               "label=KEY or label=KEY=VALUE", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        if (pl->rules.visible->nelts == NGX_SOCKERLESS_VISIBLE_MAX) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"visible\" names more than %d labels",
+                               NGX_SOCKERLESS_VISIBLE_MAX);
+            return NGX_CONF_ERROR;
+        }
+
+        label = ngx_array_push(pl->rules.visible);
+        if (label == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        label->data = value[i].data + 6;
+        label->len = value[i].len - 6;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* "redact env secrets;": what the policy's identity reads without */
+
+static char *
+ngx_http_sockerless_policy_redact(ngx_conf_t *cf,
+    ngx_http_sockerless_policy_t *pl)
+{
+    ngx_str_t   *value;
+    ngx_uint_t   i;
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strcmp(value[i].data, "env") == 0) {
+            pl->rules.redact |= NGX_SOCKERLESS_REDACT_ENV;
+
+        } else if (ngx_strcmp(value[i].data, "secrets") == 0) {
+            pl->rules.redact |= NGX_SOCKERLESS_REDACT_SECRETS;
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid \"%V\" in \"redact\": env or "
+                               "secrets", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+    }
 
     return NGX_CONF_OK;
 }

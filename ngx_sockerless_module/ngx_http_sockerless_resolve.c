@@ -16,8 +16,10 @@
  *
  * What never changes for a full ID is kept, per worker: the container of
  * an exec, the owner of a container, a network, a service, a secret or a
- * config.  Nothing is kept by name: names are given again to other
- * objects.
+ * config, and whether a container or a network has the labels of a
+ * policy's "visible" (a bit per policy, for the first 64).  Nothing is
+ * kept by name: names are given again to other objects; nor the labels
+ * of what an update may label anew.
  */
 
 
@@ -33,6 +35,9 @@
 
 /* the entries a worker keeps, at most */
 #define NGX_HTTP_SOCKERLESS_CACHE_SIZE      4096
+
+/* the policies whose "visible" a fact says */
+#define NGX_HTTP_SOCKERLESS_CACHE_POLICIES  64
 
 /* what an inspection is for */
 #define NGX_HTTP_SOCKERLESS_STEP_INSPECT    0
@@ -62,6 +67,8 @@ typedef struct {
     ngx_str_node_t                 sn;        /* crc32 of the ID, the ID */
     ngx_queue_t                    queue;     /* least recently used last */
     ngx_str_t                      value;     /* the container, the owner */
+    uint64_t                       known;     /* by policy: seen is said */
+    uint64_t                       seen;      /* by policy: visible */
     unsigned                       exec:1;
     unsigned                       owned:1;   /* it has an owner label */
 } ngx_http_sockerless_fact_t;
@@ -93,8 +100,11 @@ static void ngx_http_sockerless_resolve_cleanup(void *data);
 static void *ngx_http_sockerless_resolve_alloc(void *data, size_t size);
 static ngx_http_sockerless_fact_t *ngx_http_sockerless_cache_find(
     ngx_http_request_t *r, ngx_str_t *id, ngx_uint_t exec);
-static void ngx_http_sockerless_cache_add(ngx_http_request_t *r,
-    ngx_str_t *id, ngx_uint_t exec, ngx_str_t *value, ngx_uint_t owned);
+static ngx_http_sockerless_fact_t *ngx_http_sockerless_cache_add(
+    ngx_http_request_t *r, ngx_str_t *id, ngx_uint_t exec, ngx_str_t *value,
+    ngx_uint_t owned);
+static uint64_t ngx_http_sockerless_cache_bit(ngx_http_request_t *r,
+    ngx_uint_t kind);
 static ngx_uint_t ngx_http_sockerless_full_id(ngx_uint_t kind,
     ngx_str_t *name);
 
@@ -210,7 +220,9 @@ static ngx_int_t
 ngx_http_sockerless_resolve_cached(ngx_http_sockerless_resolve_t *rs,
     ngx_sockerless_ref_t *ref)
 {
+    uint64_t                     bit;
     ngx_str_t                    id;
+    ngx_uint_t                   seen;
     ngx_http_sockerless_ctx_t   *ctx;
     ngx_http_sockerless_fact_t  *exec, *fact;
 
@@ -243,10 +255,22 @@ ngx_http_sockerless_resolve_cached(ngx_http_sockerless_resolve_t *rs,
         return NGX_DECLINED;
     }
 
+    ctx = ngx_http_get_module_ctx(rs->request, ngx_http_sockerless_module);
+
+    seen = 1;
+
+    if (ctx->decision.judge->rules->visible) {
+        bit = ngx_http_sockerless_cache_bit(rs->request, ref->kind);
+
+        if (!(fact->known & bit)) {
+            return NGX_DECLINED;
+        }
+
+        seen = (fact->seen & bit) ? 1 : 0;
+    }
+
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, rs->request->connection->log, 0,
                    "sockerless resolve: \"%V\" known", &ref->name);
-
-    ctx = ngx_http_get_module_ctx(rs->request, ngx_http_sockerless_module);
 
     id = ref->name;
 
@@ -254,7 +278,7 @@ ngx_http_sockerless_resolve_cached(ngx_http_sockerless_resolve_t *rs,
                       ngx_sockerless_judge_owned(ctx->decision.judge, ref,
                                                  fact->owned ? &fact->value
                                                              : NULL,
-                                                 &id));
+                                                 seen, &id));
 }
 
 
@@ -332,9 +356,11 @@ ngx_http_sockerless_resolve_answer(ngx_http_sockerless_resolve_t *rs,
 {
     ngx_str_t                      id, body, none = ngx_null_string;
     ngx_str_t                      target = ngx_string("/volumes/create");
+    uint64_t                       bit;
     ngx_str_t                     *owner;
     const char                    *err;
     ngx_buf_t                     *b;
+    ngx_http_sockerless_fact_t    *fact;
     ngx_http_request_t            *r;
     ngx_sockerless_jv_t           *answer, *v;
     ngx_sockerless_ref_t          *ref;
@@ -437,8 +463,19 @@ ngx_http_sockerless_resolve_answer(ngx_http_sockerless_resolve_t *rs,
             id = rs->container;
         }
 
-        ngx_http_sockerless_cache_add(r, &id, 0, owner ? owner : &none,
-                                      owner != NULL);
+        fact = ngx_http_sockerless_cache_add(r, &id, 0,
+                                             owner ? owner : &none,
+                                             owner != NULL);
+
+        bit = ngx_http_sockerless_cache_bit(r, ref->kind);
+
+        if (fact && bit && j->rules->visible) {
+            fact->known |= bit;
+
+            if (ngx_sockerless_judge_visible(j, ref->kind, answer)) {
+                fact->seen |= bit;
+            }
+        }
     }
 
     rs->ref++;
@@ -578,7 +615,7 @@ ngx_http_sockerless_cache_find(ngx_http_request_t *r, ngx_str_t *id,
 }
 
 
-static void
+static ngx_http_sockerless_fact_t *
 ngx_http_sockerless_cache_add(ngx_http_request_t *r, ngx_str_t *id,
     ngx_uint_t exec, ngx_str_t *value, ngx_uint_t owned)
 {
@@ -587,13 +624,14 @@ ngx_http_sockerless_cache_add(ngx_http_request_t *r, ngx_str_t *id,
     ngx_http_sockerless_fact_t   *fact;
     ngx_http_sockerless_cache_t  *cache;
 
-    if (ngx_http_sockerless_cache_find(r, id, exec)) {
-        return;
+    fact = ngx_http_sockerless_cache_find(r, id, exec);
+    if (fact) {
+        return fact;
     }
 
     cache = ngx_http_sockerless_cache(r);
     if (cache == NULL) {
-        return;
+        return NULL;
     }
 
     if (cache->n == NGX_HTTP_SOCKERLESS_CACHE_SIZE) {
@@ -610,7 +648,7 @@ ngx_http_sockerless_cache_add(ngx_http_request_t *r, ngx_str_t *id,
     fact = ngx_alloc(sizeof(ngx_http_sockerless_fact_t) + id->len
                      + value->len, r->connection->log);
     if (fact == NULL) {
-        return;
+        return NULL;
     }
 
     p = (u_char *) (fact + 1);
@@ -623,6 +661,8 @@ ngx_http_sockerless_cache_add(ngx_http_request_t *r, ngx_str_t *id,
     fact->value.len = value->len;
     ngx_memcpy(p, value->data, value->len);
 
+    fact->known = 0;
+    fact->seen = 0;
     fact->exec = exec;
     fact->owned = owned;
 
@@ -632,6 +672,42 @@ ngx_http_sockerless_cache_add(ngx_http_request_t *r, ngx_str_t *id,
     ngx_queue_insert_head(&cache->queue, &fact->queue);
 
     cache->n++;
+
+    return fact;
+}
+
+
+/*
+ * The bit of the request's policy in what a fact says of "visible": 0
+ * when the policy is not one of the first 64, or the labels of objects of
+ * this kind may change (an update of a service, a secret, a config)
+ */
+
+static uint64_t
+ngx_http_sockerless_cache_bit(ngx_http_request_t *r, ngx_uint_t kind)
+{
+    ngx_uint_t                        n;
+    ngx_http_sockerless_ctx_t        *ctx;
+    ngx_http_sockerless_main_conf_t  *smcf;
+
+    if (kind != NGX_SOCKERLESS_KIND_CONTAINER
+        && kind != NGX_SOCKERLESS_KIND_EXEC
+        && kind != NGX_SOCKERLESS_KIND_NETWORK)
+    {
+        return 0;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_sockerless_module);
+
+    n = ctx->decision.policy
+        - (ngx_http_sockerless_policy_t *) smcf->policies->elts;
+
+    if (n >= NGX_HTTP_SOCKERLESS_CACHE_POLICIES) {
+        return 0;
+    }
+
+    return (uint64_t) 1 << n;
 }
 
 

@@ -24,6 +24,11 @@
 #include "ngx_sockerless_path.h"
 
 
+/* what the policy sees is narrowed: to an owner's, to labelled objects */
+#define ngx_sockerless_judge_scoped(j)                                        \
+    ((j)->rules->owned || (j)->rules->visible)
+
+
 typedef ngx_int_t (*ngx_sockerless_judge_pt)(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *body);
 
@@ -118,6 +123,8 @@ static void *ngx_sockerless_judge_push(ngx_sockerless_judge_t *j,
 static ngx_int_t ngx_sockerless_judge_edit(ngx_sockerless_judge_t *j,
     size_t off, size_t end, u_char *text, size_t len);
 static ngx_int_t ngx_sockerless_judge_owner_line(ngx_sockerless_judge_t *j);
+static ngx_sockerless_jv_t *ngx_sockerless_judge_labels(ngx_uint_t kind,
+    ngx_sockerless_jv_t *answer);
 static ngx_int_t ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *hc, const char *where);
 static ngx_int_t ngx_sockerless_judge_owner_container(
@@ -359,7 +366,7 @@ ngx_sockerless_judge_line(ngx_sockerless_judge_t *j)
 
     j->body_needed = (op->flags & NGX_SOCKERLESS_OP_JSON) ? 1 : 0;
 
-    if (j->rules->owned) {
+    if (ngx_sockerless_judge_scoped(j)) {
         rc = ngx_sockerless_judge_owner_line(j);
         if (rc != NGX_OK) {
             return rc;
@@ -477,17 +484,20 @@ ngx_sockerless_judge_answer(ngx_sockerless_judge_t *j,
         *id = v->str;
     }
 
-    return ngx_sockerless_judge_owned(j, ref, owner, id);
+    return ngx_sockerless_judge_owned(j, ref, owner,
+                                      ngx_sockerless_judge_visible(j,
+                                                                   ref->kind,
+                                                                   answer),
+                                      id);
 }
 
 
-ngx_str_t *
-ngx_sockerless_judge_owner_of(ngx_sockerless_judge_t *j, ngx_uint_t kind,
-    ngx_sockerless_jv_t *answer)
-{
-    ngx_sockerless_jv_t  *v, *labels;
+/* where each kind of object keeps its labels in its inspection */
 
-    /* the owner label, where each kind of object keeps its labels */
+static ngx_sockerless_jv_t *
+ngx_sockerless_judge_labels(ngx_uint_t kind, ngx_sockerless_jv_t *answer)
+{
+    ngx_sockerless_jv_t  *labels;
 
     switch (kind) {
 
@@ -514,6 +524,21 @@ ngx_sockerless_judge_owner_of(ngx_sockerless_judge_t *j, ngx_uint_t kind,
         return NULL;
     }
 
+    return labels;
+}
+
+
+ngx_str_t *
+ngx_sockerless_judge_owner_of(ngx_sockerless_judge_t *j, ngx_uint_t kind,
+    ngx_sockerless_jv_t *answer)
+{
+    ngx_sockerless_jv_t  *v, *labels;
+
+    labels = ngx_sockerless_judge_labels(kind, answer);
+    if (labels == NULL) {
+        return NULL;
+    }
+
     for (v = labels->child; v; v = v->next) {
         if (v->key.len == j->label.len
             && ngx_memcmp(v->key.data, j->label.data, j->label.len) == 0)
@@ -526,17 +551,82 @@ ngx_sockerless_judge_owner_of(ngx_sockerless_judge_t *j, ngx_uint_t kind,
 }
 
 
+/*
+ * Label filters as dockerd matches them: "K" is there, "K=V" has the
+ * value V; a key is matched exactly, the value from the first "=" on.
+ */
+
+ngx_uint_t
+ngx_sockerless_judge_visible(ngx_sockerless_judge_t *j, ngx_uint_t kind,
+    ngx_sockerless_jv_t *answer)
+{
+    u_char               *eq;
+    ngx_str_t            *want, key;
+    ngx_uint_t            i, found;
+    ngx_sockerless_jv_t  *labels, *v;
+
+    if (j->rules->visible == NULL) {
+        return 1;
+    }
+
+    labels = ngx_sockerless_judge_labels(kind, answer);
+    if (labels == NULL) {
+        return 0;
+    }
+
+    want = j->rules->visible->elts;
+
+    for (i = 0; i < j->rules->visible->nelts; i++) {
+        key = want[i];
+
+        eq = ngx_strlchr(key.data, key.data + key.len, '=');
+        if (eq) {
+            key.len = eq - key.data;
+        }
+
+        found = 0;
+
+        for (v = labels->child; v; v = v->next) {
+            if (v->key.len != key.len
+                || ngx_memcmp(v->key.data, key.data, key.len) != 0)
+            {
+                continue;
+            }
+
+            found = (eq == NULL)
+                    || (v->type == NGX_SOCKERLESS_JSON_STRING
+                        && v->str.len == (size_t) (want[i].data + want[i].len
+                                                   - eq - 1)
+                        && ngx_memcmp(v->str.data, eq + 1, v->str.len) == 0);
+        }
+
+        if (!found) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 ngx_int_t
 ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
-    ngx_sockerless_ref_t *ref, ngx_str_t *owner, ngx_str_t *id)
+    ngx_sockerless_ref_t *ref, ngx_str_t *owner, ngx_uint_t visible,
+    ngx_str_t *id)
 {
     u_char     *p;
     ngx_int_t   rc;
+    ngx_uint_t  mine;
 
-    if ((ref->checks & NGX_SOCKERLESS_REF_CLAIM)
-        && (owner == NULL || owner->len != j->owner.len
-            || ngx_memcmp(owner->data, j->owner.data, j->owner.len) != 0))
-    {
+    /* the owner's, or no owner asked; and seen by the policy's labels */
+
+    mine = visible
+           && (!j->rules->owned
+               || (owner && owner->len == j->owner.len
+                   && ngx_memcmp(owner->data, j->owner.data, j->owner.len)
+                      == 0));
+
+    if ((ref->checks & NGX_SOCKERLESS_REF_CLAIM) && !mine) {
         /* a name another's object has: it cannot be this owner's too */
 
         p = ngx_sockerless_judge_sprintf(j->words,
@@ -548,15 +638,14 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
         j->message.len = p - j->words;
 
         return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_CONFLICT,
-                                         "owner: the %s name %V is "
+                                         "%s: the %s name %V is "
                                          "another's",
+                                         visible ? "owner" : "visible",
                                          ngx_sockerless_kind_name(ref->kind),
                                          &ref->name);
     }
 
-    if (owner == NULL || owner->len != j->owner.len
-        || ngx_memcmp(owner->data, j->owner.data, j->owner.len) != 0)
-    {
+    if (!mine) {
         /* another's, or nobody's: to this owner, there is no such object */
 
         p = ngx_sockerless_judge_sprintf(j->words,
@@ -566,6 +655,15 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
                                   &ref->name);
         j->message.data = j->words;
         j->message.len = p - j->words;
+
+        if (!visible) {
+            return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_NOT_FOUND,
+                                             "visible: %s %V (%s) lacks "
+                                             "the policy's labels",
+                                             ngx_sockerless_kind_name(
+                                                 ref->kind),
+                                             &ref->name, ref->where);
+        }
 
         return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_NOT_FOUND,
                                          "owner: %s %V (%s) is not the "
@@ -1098,7 +1196,7 @@ ngx_sockerless_judge_service(ngx_sockerless_judge_t *j,
         }
     }
 
-    if (j->rules->owned) {
+    if (ngx_sockerless_judge_scoped(j)) {
         for (v = ngx_sockerless_json_get(tt, "Networks"); v; v = NULL) {
             if (v->type != NGX_SOCKERLESS_JSON_ARRAY) {
                 break;
@@ -1250,8 +1348,8 @@ ngx_sockerless_judge_volume(ngx_sockerless_judge_t *j,
 
     name = ngx_sockerless_json_get(body, "Name");
 
-    if (j->rules->owned && name && name->type == NGX_SOCKERLESS_JSON_STRING
-        && name->str.len)
+    if (ngx_sockerless_judge_scoped(j)
+        && name && name->type == NGX_SOCKERLESS_JSON_STRING && name->str.len)
     {
         rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME,
                                       &name->str,
@@ -1375,7 +1473,7 @@ ngx_sockerless_judge_connect_body(ngx_sockerless_judge_t *j,
 {
     ngx_sockerless_jv_t  *v;
 
-    if (!j->rules->owned) {
+    if (!ngx_sockerless_judge_scoped(j)) {
         return NGX_OK;
     }
 
@@ -1563,7 +1661,7 @@ ngx_sockerless_judge_host_config(ngx_sockerless_judge_t *j,
         return rc;
     }
 
-    if (j->rules->owned) {
+    if (ngx_sockerless_judge_scoped(j)) {
         rc = ngx_sockerless_judge_owner_config(j, hc, where);
         if (rc != NGX_OK) {
             return rc;
@@ -2135,7 +2233,9 @@ ngx_sockerless_judge_endpoints(ngx_sockerless_judge_t *j,
             }
         }
 
-        if (j->rules->owned && !ngx_sockerless_judge_builtin(&e->key)) {
+        if (ngx_sockerless_judge_scoped(j)
+            && !ngx_sockerless_judge_builtin(&e->key))
+        {
             rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK,
                                           &e->key, NGX_SOCKERLESS_REF_OWNED,
                                           "NetworkingConfig.",
@@ -2325,29 +2425,29 @@ ngx_sockerless_judge_sprintf(u_char *p, u_char *last, const char *fmt, ...)
 
 
 /*
- * Ownership, on the request line: what all tenants share is not a
- * tenant's to change, the object the path names must be the owner's, and
- * lists, prunes and events see the owner's objects only.
+ * Ownership and "visible", on the request line: what all tenants share is
+ * not a tenant's to change, the object the path names must be one the
+ * policy sees, and lists, prunes and events see those objects only.
  */
 
 static ngx_int_t
 ngx_sockerless_judge_owner_line(ngx_sockerless_judge_t *j)
 {
-    u_char                     *p;
     ngx_int_t                   rc;
-    ngx_str_t                   label;
+    ngx_str_t                  *labels;
+    ngx_uint_t                  n;
     const char                 *why;
     const ngx_sockerless_op_t  *op;
 
     op = j->op;
 
-    if (j->owner.len == 0) {
+    if (j->rules->owned && j->owner.len == 0) {
         return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
                                          "owner: the identity has no "
                                          "owner");
     }
 
-    if (op->flags & NGX_SOCKERLESS_OP_SHARED) {
+    if (j->rules->owned && (op->flags & NGX_SOCKERLESS_OP_SHARED)) {
         return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
                                          "owner: %V changes what every "
                                          "tenant shares (images, the build "
@@ -2355,9 +2455,15 @@ ngx_sockerless_judge_owner_line(ngx_sockerless_judge_t *j)
     }
 
     if (op->kind == NGX_SOCKERLESS_KIND_TASK) {
+        if (j->rules->owned) {
+            return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
+                                             "owner: tasks have no owner "
+                                             "(%V)", &op->name);
+        }
+
         return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
-                                         "owner: tasks have no owner (%V)",
-                                         &op->name);
+                                         "visible: tasks are not told "
+                                         "apart by labels (%V)", &op->name);
     }
 
     if ((op->flags & NGX_SOCKERLESS_OP_OBJECT)
@@ -2365,7 +2471,9 @@ ngx_sockerless_judge_owner_line(ngx_sockerless_judge_t *j)
     {
         if (j->route->object.len == 0) {
             return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
-                                             "owner: %V names no object",
+                                             "%s: %V names no object",
+                                             j->rules->owned ? "owner"
+                                                             : "visible",
                                              &op->name);
         }
 
@@ -2382,19 +2490,13 @@ ngx_sockerless_judge_owner_line(ngx_sockerless_judge_t *j)
         return NGX_OK;
     }
 
-    /* label filters are ANDed: "<label>=<owner>" only narrows */
+    /* label filters are ANDed: the policy's only narrow the client's */
 
-    label.len = j->label.len + 1 + j->owner.len;
-    label.data = j->alloc(j->data, label.len);
-    if (label.data == NULL) {
+    if (ngx_sockerless_judge_scope(j, &labels, &n) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    p = ngx_cpymem(label.data, j->label.data, j->label.len);
-    *p++ = '=';
-    ngx_memcpy(p, j->owner.data, j->owner.len);
-
-    rc = ngx_sockerless_query_filters(&j->args, &label, 1, &j->args_out,
+    rc = ngx_sockerless_query_filters(&j->args, labels, n, &j->args_out,
                                       &why, j->alloc, j->data);
 
     if (rc == NGX_DECLINED) {
@@ -2403,6 +2505,52 @@ ngx_sockerless_judge_owner_line(ngx_sockerless_judge_t *j)
     }
 
     return rc;
+}
+
+
+ngx_int_t
+ngx_sockerless_judge_scope(ngx_sockerless_judge_t *j, ngx_str_t **labels,
+    ngx_uint_t *n)
+{
+    u_char      *p;
+    ngx_str_t   *l;
+    ngx_uint_t   i, nvisible;
+
+    nvisible = j->rules->visible ? j->rules->visible->nelts : 0;
+
+    *n = (j->rules->owned ? 1 : 0) + nvisible;
+    *labels = NULL;
+
+    if (*n == 0) {
+        return NGX_OK;
+    }
+
+    l = j->alloc(j->data, *n * sizeof(ngx_str_t));
+    if (l == NULL) {
+        return NGX_ERROR;
+    }
+
+    *labels = l;
+
+    if (j->rules->owned) {
+        l->len = j->label.len + 1 + j->owner.len;
+        l->data = j->alloc(j->data, l->len);
+        if (l->data == NULL) {
+            return NGX_ERROR;
+        }
+
+        p = ngx_cpymem(l->data, j->label.data, j->label.len);
+        *p++ = '=';
+        ngx_memcpy(p, j->owner.data, j->owner.len);
+
+        l++;
+    }
+
+    for (i = 0; i < nvisible; i++) {
+        *l++ = ((ngx_str_t *) j->rules->visible->elts)[i];
+    }
+
+    return NGX_OK;
 }
 
 
@@ -2581,28 +2729,34 @@ ngx_sockerless_judge_owned_name(ngx_sockerless_judge_t *j, ngx_uint_t kind,
 
 
 /*
- * The owner label in the "Labels" of the object "obj" (a container's
- * config, a network, a volume, a secret, a service's spec or its
- * containers'): the client's own is refused, the gateway's is added by an
- * edit of the body, nothing else of it changes.  Without an owner, a
- * create that makes containers gets an empty owner when the client gave
- * none: no image's labels make anyone the owner of what it runs.
+ * The owner label and "visible"'s labels in the "Labels" of the object
+ * "obj" (a container's config, a network, a volume, a secret, a service's
+ * spec or its containers'): the client's own owner label is refused, and
+ * a "visible" label with another value; the gateway's are added by an
+ * edit of the body, nothing else of the labels changes.  Without an
+ * owner, a create that makes containers gets an empty owner when the
+ * client gave none: no image's labels make anyone the owner of what it
+ * runs.  What a policy with "visible" makes has its labels ("K" as an
+ * empty value), so that it sees what it made.
  */
 
 static ngx_int_t
 ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *obj, const char *where)
 {
-    u_char               *p, *text;
+    u_char               *p, *text, *eq, *first;
     size_t                len;
-    ngx_str_t             value;
+    ngx_str_t             key[NGX_SOCKERLESS_VISIBLE_MAX + 1];
+    ngx_str_t             value[NGX_SOCKERLESS_VISIBLE_MAX + 1];
+    ngx_str_t            *want;
+    ngx_uint_t            i, k, n;
     ngx_sockerless_jv_t  *labels, *m;
 
     if (!(j->op->flags & NGX_SOCKERLESS_OP_CREATE)) {
         return NGX_OK;
     }
 
-    if (!j->rules->owned
+    if (!ngx_sockerless_judge_scoped(j)
         && ((j->op->flags & NGX_SOCKERLESS_OP_OBJECT)
             || (j->op->judge != NGX_SOCKERLESS_JUDGE_CREATE
                 && where[0] == '\0')))
@@ -2621,16 +2775,58 @@ ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
                                          where);
     }
 
+    /* the labels the gateway writes: the owner's first */
+
+    key[0] = j->label;
+
+    if (j->rules->owned) {
+        value[0] = j->owner;
+
+    } else {
+        ngx_str_set(&value[0], "");
+    }
+
+    n = 1;
+
+    if (j->rules->visible) {
+        want = j->rules->visible->elts;
+
+        for (i = 0; i < j->rules->visible->nelts; i++) {
+            key[n] = want[i];
+            ngx_str_set(&value[n], "");
+
+            eq = ngx_strlchr(want[i].data, want[i].data + want[i].len, '=');
+            if (eq) {
+                key[n].len = eq - want[i].data;
+                value[n].data = eq + 1;
+                value[n].len = want[i].data + want[i].len - eq - 1;
+            }
+
+            n++;
+        }
+    }
+
     for (m = labels ? labels->child : NULL; m; m = m->next) {
 
         /* label keys are map keys: Go matches them exactly */
 
-        if (m->key.len == j->label.len
-            && ngx_memcmp(m->key.data, j->label.data, j->label.len) == 0)
-        {
+        for (k = 0; k < n; k++) {
+            if (m->key.len == key[k].len
+                && ngx_memcmp(m->key.data, key[k].data, key[k].len) == 0)
+            {
+                break;
+            }
+        }
+
+        if (k == n) {
+            continue;
+        }
+
+        if (k == 0) {
             if (!j->rules->owned) {
                 /* a policy without owner gives objects to whom it says */
-                return NGX_OK;
+                key[0].len = 0;
+                continue;
             }
 
             return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
@@ -2638,18 +2834,35 @@ ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
                                              "gateway's (%sLabels)",
                                              &j->label, where);
         }
+
+        if (m->type == NGX_SOCKERLESS_JSON_STRING
+            && (value[k].len == 0
+                || (m->str.len == value[k].len
+                    && ngx_memcmp(m->str.data, value[k].data, m->str.len)
+                       == 0)))
+        {
+            /* the client gave it: its value stays */
+            key[k].len = 0;
+            continue;
+        }
+
+        return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_FORBIDDEN,
+                                         "visible: the label %V must be "
+                                         "\"%V\" (%sLabels)", &key[k],
+                                         &value[k], where);
     }
 
-    if (j->rules->owned) {
-        value = j->owner;
+    len = sizeof("\"Labels\":{},") - 1;
 
-    } else {
-        ngx_str_set(&value, "");
+    for (k = 0; k < n; k++) {
+        if (key[k].len) {
+            len += sizeof("\"\":\"\",") - 1
+                   + ngx_sockerless_json_escape(NULL, key[k].data,
+                                                key[k].len)
+                   + ngx_sockerless_json_escape(NULL, value[k].data,
+                                                value[k].len);
+        }
     }
-
-    len = sizeof("\"Labels\":{\"\":\"\"},") - 1
-          + ngx_sockerless_json_escape(NULL, j->label.data, j->label.len)
-          + ngx_sockerless_json_escape(NULL, value.data, value.len);
 
     text = j->alloc(j->data, len);
     if (text == NULL) {
@@ -2666,11 +2879,28 @@ ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
         *p++ = '{';
     }
 
-    *p++ = '"';
-    p += ngx_sockerless_json_escape(p, j->label.data, j->label.len);
-    p = ngx_cpymem(p, "\":\"", 3);
-    p += ngx_sockerless_json_escape(p, value.data, value.len);
-    *p++ = '"';
+    first = p;
+
+    for (k = 0; k < n; k++) {
+        if (key[k].len == 0) {
+            continue;
+        }
+
+        if (p != first) {
+            *p++ = ',';
+        }
+
+        *p++ = '"';
+        p += ngx_sockerless_json_escape(p, key[k].data, key[k].len);
+        p = ngx_cpymem(p, "\":\"", 3);
+        p += ngx_sockerless_json_escape(p, value[k].data, value[k].len);
+        *p++ = '"';
+    }
+
+    if (p == first) {
+        /* the client gave every label */
+        return NGX_OK;
+    }
 
     if (labels == NULL || labels->type == NGX_SOCKERLESS_JSON_NULL) {
         *p++ = '}';
@@ -2710,7 +2940,7 @@ ngx_sockerless_judge_commit_query(ngx_sockerless_judge_t *j,
     ngx_int_t  rc;
     ngx_str_t  v;
 
-    if (!j->rules->owned) {
+    if (!ngx_sockerless_judge_scoped(j)) {
         return NGX_OK;
     }
 
@@ -2815,8 +3045,10 @@ ngx_int_t
 ngx_sockerless_judge_create_body(ngx_sockerless_judge_t *j,
     ngx_sockerless_ref_t *ref, ngx_str_t *body)
 {
-    u_char               *p;
+    u_char               *p, *eq;
     size_t                len;
+    ngx_str_t            *want, owner;
+    ngx_uint_t            i, n;
     ngx_sockerless_jv_t  *vo, *dc, *driver, *opts, *labels;
 
     /* the volume options a mount gives: driver, its options, labels */
@@ -2835,6 +3067,14 @@ ngx_sockerless_judge_create_body(ngx_sockerless_judge_t *j,
           + (driver ? driver->end - driver->off : 0)
           + (opts ? opts->end - opts->off : 0)
           + (labels ? labels->end - labels->off : 0);
+
+    n = j->rules->visible ? j->rules->visible->nelts : 0;
+    want = n ? j->rules->visible->elts : NULL;
+
+    for (i = 0; i < n; i++) {
+        len += sizeof(",\"\":\"\"") - 1
+               + ngx_sockerless_json_escape(NULL, want[i].data, want[i].len);
+    }
 
     body->data = j->alloc(j->data, len);
     if (body->data == NULL) {
@@ -2856,17 +3096,40 @@ ngx_sockerless_judge_create_body(ngx_sockerless_judge_t *j,
         p = ngx_cpymem(p, j->json.data + opts->off, opts->end - opts->off);
     }
 
-    p = ngx_cpymem(p, ",\"Labels\":{\"", 12);
-    p += ngx_sockerless_json_escape(p, j->label.data, j->label.len);
-    p = ngx_cpymem(p, "\":\"", 3);
-    p += ngx_sockerless_json_escape(p, j->owner.data, j->owner.len);
-    *p++ = '"';
+    p = ngx_cpymem(p, ",\"Labels\":{", 11);
 
     if (labels && labels->type == NGX_SOCKERLESS_JSON_OBJECT && labels->n) {
-        /* the mount's own labels, after the gateway's */
-        *p++ = ',';
+        /* the mount's own labels, before the gateway's: the last wins */
         p = ngx_cpymem(p, j->json.data + labels->off + 1,
                        labels->end - labels->off - 2);
+        *p++ = ',';
+    }
+
+    owner = j->rules->owned ? j->owner : (ngx_str_t) ngx_null_string;
+
+    *p++ = '"';
+    p += ngx_sockerless_json_escape(p, j->label.data, j->label.len);
+    p = ngx_cpymem(p, "\":\"", 3);
+    p += ngx_sockerless_json_escape(p, owner.data, owner.len);
+    *p++ = '"';
+
+    for (i = 0; i < n; i++) {
+        eq = ngx_strlchr(want[i].data, want[i].data + want[i].len, '=');
+
+        *p++ = ',';
+        *p++ = '"';
+        p += ngx_sockerless_json_escape(p, want[i].data,
+                                        (eq ? eq : want[i].data + want[i].len)
+                                        - want[i].data);
+        p = ngx_cpymem(p, "\":\"", 3);
+
+        if (eq) {
+            p += ngx_sockerless_json_escape(p, eq + 1,
+                                            want[i].data + want[i].len
+                                            - eq - 1);
+        }
+
+        *p++ = '"';
     }
 
     p = ngx_cpymem(p, "}}", 2);

@@ -48,6 +48,9 @@
 #define NGX_SOCKERLESS_REF_BODY         0x0200  /* a string of the body */
 #define NGX_SOCKERLESS_REF_QUERY        0x0400  /* a query parameter */
 
+/* the labels a policy's "visible" may name, at most */
+#define NGX_SOCKERLESS_VISIBLE_MAX      16
+
 /* the owner label's key, unless sockerless_owner_label says otherwise */
 #define NGX_SOCKERLESS_OWNER_LABEL      "io.sockerless.owner"
 
@@ -64,6 +67,14 @@ typedef struct {
     ngx_array_t                 *binds;     /* ngx_sockerless_bind_t */
     ngx_array_t                 *images;    /* ngx_str_t, patterns */
     ngx_uint_t                   owned;     /* objects have an owner */
+
+    /*
+     * "visible label=K[=V] ...": the labels, "K" or "K=V", that every
+     * object the policy sees has (NULL: every object)
+     */
+    ngx_array_t                 *visible;   /* ngx_str_t */
+
+    ngx_uint_t                   redact;    /* NGX_SOCKERLESS_REDACT_* */
 } ngx_sockerless_rules_t;
 
 
@@ -145,13 +156,19 @@ ngx_int_t ngx_sockerless_judge_answer(ngx_sockerless_judge_t *j,
 ngx_str_t *ngx_sockerless_judge_owner_of(ngx_sockerless_judge_t *j,
     ngx_uint_t kind, ngx_sockerless_jv_t *answer);
 
+/* 1 if the object has every label of the policy's "visible" (or none) */
+ngx_uint_t ngx_sockerless_judge_visible(ngx_sockerless_judge_t *j,
+    ngx_uint_t kind, ngx_sockerless_jv_t *answer);
+
 /*
  * The reference is the object "id", whose owner label is "owner" (NULL:
- * none), as dockerd said or as a cache of such facts remembers: as for
+ * none) and which the policy's "visible" labels let it see or not, as
+ * dockerd said or as a cache of such facts remembers: as for
  * ngx_sockerless_judge_answer()
  */
 ngx_int_t ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
-    ngx_sockerless_ref_t *ref, ngx_str_t *owner, ngx_str_t *id);
+    ngx_sockerless_ref_t *ref, ngx_str_t *owner, ngx_uint_t visible,
+    ngx_str_t *id);
 
 /* the body of a "POST /volumes/create" for a missing owned volume */
 ngx_int_t ngx_sockerless_judge_create_body(ngx_sockerless_judge_t *j,
@@ -173,6 +190,15 @@ ngx_int_t ngx_sockerless_judge_stamp(ngx_sockerless_judge_t *j);
  */
 ngx_int_t ngx_sockerless_judge_rewritten(ngx_sockerless_judge_t *j,
     ngx_str_t *target, ngx_str_t *body);
+
+
+/*
+ * The labels that narrow a list to what the policy sees ("K=V" of the
+ * owner, then "visible"'s), for the list filters and for the answers
+ * filtered by labels: NGX_OK with *n == 0 when nothing narrows it.
+ */
+ngx_int_t ngx_sockerless_judge_scope(ngx_sockerless_judge_t *j,
+    ngx_str_t **labels, ngx_uint_t *n);
 
 
 /* what a judge (NGX_SOCKERLESS_JUDGE_*) reads, for the documents */

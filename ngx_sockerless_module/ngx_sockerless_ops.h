@@ -109,6 +109,10 @@
 #define NGX_SOCKERLESS_ANSWER_EVENTS     15
 #define NGX_SOCKERLESS_ANSWER_SWARM      16
 
+/* what a policy redacts in answers ("redact env secrets;") */
+#define NGX_SOCKERLESS_REDACT_ENV        0x0001  /* values of variables */
+#define NGX_SOCKERLESS_REDACT_SECRETS    0x0002  /* options, data, tokens */
+
 
 /*
  * X(id, name, method, path, routes, groups, flags, kind, judge, answer)

@@ -28,6 +28,7 @@ struct t_arena_block_s {
 
 
 static t_arena_block_t  *t_arena_blocks;
+static size_t            t_arena_total;     /* bytes given since a free */
 
 
 static ngx_inline void *t_arena_alloc(void *data, size_t size);
@@ -47,6 +48,7 @@ t_arena_alloc(void *data, size_t size)
 
     b->next = t_arena_blocks;
     t_arena_blocks = b;
+    t_arena_total += size;
 
     return (u_char *) b + sizeof(t_arena_block_t);
 }
@@ -63,6 +65,7 @@ t_arena_free(void)
     }
 
     t_arena_blocks = NULL;
+    t_arena_total = 0;
 }
 
 
