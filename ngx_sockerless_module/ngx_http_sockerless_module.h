@@ -69,6 +69,7 @@ typedef struct {
 typedef struct {
     ngx_queue_t                    pulls;     /* this worker's pulls */
     ngx_array_t                   *policies;
+    ngx_uint_t                     owners;    /* a policy has "owner" */
 
     /* nginx's own "Host" handler, see ngx_http_sockerless_request.c */
     ngx_http_header_handler_pt     process_host;

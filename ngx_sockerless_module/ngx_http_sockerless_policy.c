@@ -355,6 +355,7 @@ ngx_http_sockerless_policy_owner(ngx_conf_t *cf,
 {
     ngx_str_t                         *value;
     ngx_http_compile_complex_value_t   ccv;
+    ngx_http_sockerless_main_conf_t   *smcf;
 
     if (pl->owner) {
         return "is duplicate";
@@ -378,6 +379,9 @@ ngx_http_sockerless_policy_owner(ngx_conf_t *cf,
     }
 
     pl->rules.owned = 1;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_sockerless_module);
+    smcf->owners = 1;
 
     return NGX_CONF_OK;
 }
@@ -528,15 +532,18 @@ ngx_int_t
 ngx_http_sockerless_policy_line(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next)
 {
-    ngx_str_t                        name;
-    ngx_sockerless_judge_t          *j;
-    ngx_http_sockerless_loc_conf_t  *slcf;
+    ngx_str_t                         name;
+    ngx_sockerless_judge_t           *j;
+    ngx_http_sockerless_loc_conf_t   *slcf;
+    ngx_http_sockerless_main_conf_t  *smcf;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
     if (slcf->enforce == NULL) {
         return NGX_OK;
     }
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_sockerless_module);
 
     ctx->decision.decision = NGX_HTTP_SOCKERLESS_ERROR;
 
@@ -579,6 +586,7 @@ ngx_http_sockerless_policy_line(ngx_http_request_t *r,
 
     j->owner = ctx->decision.owner;
     j->label = slcf->owner_label;
+    j->stamp = smcf->owners;
     j->target = r->unparsed_uri;
 
     j->rules = &ctx->decision.policy->rules;
@@ -713,24 +721,30 @@ ngx_http_sockerless_policy_rewrite(ngx_http_request_t *r,
 
 
 /*
- * Without a policy: a create that makes containers still gets an owner
- * label, empty, unless the client wrote one; no image's labels make
- * anyone its owner.  A body the strict reader refuses goes as it is.
+ * Without a policy, when some policy has an owner: a create that makes
+ * containers still gets an owner label, empty, unless the client wrote
+ * one; no image's labels make anyone its owner.  A body the strict reader
+ * refuses goes as it is.
  */
 
 static ngx_int_t
 ngx_http_sockerless_policy_stamp(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx)
 {
-    ngx_int_t                        rc;
-    ngx_str_t                        body;
-    ngx_sockerless_judge_t           j;
-    ngx_sockerless_rules_t           rules;
-    ngx_http_sockerless_loc_conf_t  *slcf;
+    ngx_int_t                         rc;
+    ngx_str_t                         body;
+    ngx_sockerless_judge_t            j;
+    ngx_sockerless_rules_t            rules;
+    ngx_http_sockerless_loc_conf_t   *slcf;
+    ngx_http_sockerless_main_conf_t  *smcf;
 
-    if (ctx->op == NULL || !(ctx->op->flags & NGX_SOCKERLESS_OP_CREATE)
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_sockerless_module);
+
+    if (!smcf->owners
+        || ctx->op == NULL || !(ctx->op->flags & NGX_SOCKERLESS_OP_CREATE)
         || ctx->json == NULL || ctx->json->last == ctx->json->pos)
     {
+        /* without owners, the body goes as the client sent it */
         return NGX_OK;
     }
 
@@ -745,6 +759,7 @@ ngx_http_sockerless_policy_stamp(ngx_http_request_t *r,
     j.route = &ctx->route;
     j.op = ctx->op;
     j.label = slcf->owner_label;
+    j.stamp = 1;
     j.alloc = ngx_http_sockerless_policy_alloc;
     j.data = r->pool;
     j.json.data = ctx->json->pos;

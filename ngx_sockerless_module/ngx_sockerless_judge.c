@@ -2735,8 +2735,9 @@ ngx_sockerless_judge_owned_name(ngx_sockerless_judge_t *j, ngx_uint_t kind,
  * a "visible" label with another value; the gateway's are added by an
  * edit of the body, nothing else of the labels changes.  Without an
  * owner, a create that makes containers gets an empty owner when the
- * client gave none: no image's labels make anyone the owner of what it
- * runs.  What a policy with "visible" makes has its labels ("K" as an
+ * client gave none (when some policy has an owner: j->stamp): no image's
+ * labels make anyone the owner of what it runs.  What a policy with
+ * "visible" makes has its labels ("K" as an
  * empty value), so that it sees what it made.
  */
 
@@ -2757,11 +2758,12 @@ ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
     }
 
     if (!ngx_sockerless_judge_scoped(j)
-        && ((j->op->flags & NGX_SOCKERLESS_OP_OBJECT)
+        && (!j->stamp
+            || (j->op->flags & NGX_SOCKERLESS_OP_OBJECT)
             || (j->op->judge != NGX_SOCKERLESS_JUDGE_CREATE
                 && where[0] == '\0')))
     {
-        /* an update, or what runs no image: as the client says */
+        /* no owners, an update, or what runs no image: as the client says */
         return NGX_OK;
     }
 
@@ -2784,6 +2786,11 @@ ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
 
     } else {
         ngx_str_set(&value[0], "");
+
+        if (!j->stamp) {
+            /* no policy has an owner: no owner label */
+            key[0].len = 0;
+        }
     }
 
     n = 1;

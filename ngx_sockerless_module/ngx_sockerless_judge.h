@@ -106,6 +106,8 @@ typedef struct {
     /* ownership: the owner (rules->owned) and the label that names it */
     ngx_str_t                    owner;
     ngx_str_t                    label;
+    ngx_uint_t                   stamp;     /* owners exist: an empty owner
+                                               label on what others make */
 
     ngx_sockerless_alloc_pt      alloc;
     void                        *data;

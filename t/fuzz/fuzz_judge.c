@@ -198,6 +198,7 @@ fuzz_judge(ngx_uint_t privileged, ngx_uint_t lists, ngx_uint_t owned,
     j->target.data = sp + 1;
     j->target.len = nl - (sp + 1);
     ngx_str_set(&j->label, "io.sockerless.owner");
+    j->stamp = 1;
 
     if (owned) {
         ngx_str_set(&j->owner, "alice");

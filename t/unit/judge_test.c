@@ -496,6 +496,7 @@ t_case(t_case_t *c)
     j.target.data = (u_char *) c->target;
     j.target.len = len;
     ngx_str_set(&j.label, "io.sockerless.owner");
+    j.stamp = 1;      /* the configuration has owners: "tenant" */
 
     if (j.rules->owned) {
         ngx_str_set(&j.owner, "alice");
@@ -631,6 +632,7 @@ t_answers(void)
     j.rules = t_rules("tenant");
     ngx_str_set(&j.owner, "alice");
     ngx_str_set(&j.label, "io.sockerless.owner");
+    j.stamp = 1;      /* the configuration has owners: "tenant" */
 
     mine = ngx_sockerless_json_parse((u_char *) mine_json,
                                      sizeof(mine_json) - 1, t_alloc, NULL,
