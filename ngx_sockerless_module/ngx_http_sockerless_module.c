@@ -27,6 +27,14 @@ static char *ngx_http_sockerless_timeout_slot(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 
 
+static ngx_conf_enum_t  ngx_http_sockerless_auto_pull[] = {
+    { ngx_string("off"), NGX_HTTP_SOCKERLESS_PULL_OFF },
+    { ngx_string("on"), NGX_HTTP_SOCKERLESS_PULL_ON },
+    { ngx_string("auto"), NGX_HTTP_SOCKERLESS_PULL_AUTO },
+    { ngx_null_string, 0 }
+};
+
+
 static ngx_command_t  ngx_http_sockerless_commands[] = {
 
     { ngx_string("sockerless_pass"),
@@ -93,11 +101,11 @@ static ngx_command_t  ngx_http_sockerless_commands[] = {
       NULL },
 
     { ngx_string("sockerless_auto_pull"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_sockerless_loc_conf_t, auto_pull),
-      NULL },
+      &ngx_http_sockerless_auto_pull },
 
     { ngx_string("sockerless_pull_timeout"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -306,7 +314,7 @@ ngx_http_sockerless_create_loc_conf(ngx_conf_t *cf)
     conf->stream_idle_timeout = NGX_CONF_UNSET_MSEC;
     conf->allow_browsers = NGX_CONF_UNSET;
     conf->json_errors = NGX_CONF_UNSET;
-    conf->auto_pull = NGX_CONF_UNSET;
+    conf->auto_pull = NGX_CONF_UNSET_UINT;
     conf->pull_timeout = NGX_CONF_UNSET_MSEC;
     conf->max_json_body = NGX_CONF_UNSET_SIZE;
     conf->max_json_element = NGX_CONF_UNSET_SIZE;
@@ -404,7 +412,8 @@ ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                            "come from credentials nginx did not check");
     }
 
-    ngx_conf_merge_value(conf->auto_pull, prev->auto_pull, 1);
+    ngx_conf_merge_uint_value(conf->auto_pull, prev->auto_pull,
+                              NGX_HTTP_SOCKERLESS_PULL_AUTO);
 
     ngx_conf_merge_msec_value(conf->pull_timeout, prev->pull_timeout,
                               600000);

@@ -26,6 +26,11 @@
 #define NGX_HTTP_SOCKERLESS_ERROR_TEXT_LEN  1024
 
 
+/* sockerless_auto_pull */
+#define NGX_HTTP_SOCKERLESS_PULL_OFF     0
+#define NGX_HTTP_SOCKERLESS_PULL_ON      1
+#define NGX_HTTP_SOCKERLESS_PULL_AUTO    2   /* unless the client pulls */
+
 /* $sockerless_decision */
 #define NGX_HTTP_SOCKERLESS_UNDECIDED    0
 #define NGX_HTTP_SOCKERLESS_ALLOW        1
@@ -94,7 +99,7 @@ typedef struct {
 
     ngx_http_complex_value_t      *enforce;
 
-    ngx_flag_t                     auto_pull;
+    ngx_uint_t                     auto_pull;
     ngx_msec_t                     pull_timeout;
     size_t                         max_json_body;
     size_t                         max_json_element;

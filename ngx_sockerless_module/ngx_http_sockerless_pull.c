@@ -94,11 +94,14 @@ static void ngx_http_sockerless_pull_response(ngx_http_sockerless_pull_t *p);
 static void ngx_http_sockerless_pull_failed(ngx_http_sockerless_pull_t *p,
     ngx_uint_t status, const char *fmt, ...);
 static void ngx_http_sockerless_pull_finish(ngx_http_sockerless_pull_t *p);
+static void ngx_http_sockerless_pull_missing(ngx_http_sockerless_pull_t *p);
 static void ngx_http_sockerless_pull_done(ngx_http_sockerless_waiter_t *w,
     ngx_uint_t status, ngx_str_t *message, ngx_str_t *pulled);
 static void ngx_http_sockerless_pull_close(ngx_http_sockerless_pull_t *p);
 static void ngx_http_sockerless_pull_cleanup(void *data);
 static void ngx_http_sockerless_pull_check_client(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_sockerless_pull_self(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx);
 static ngx_uint_t ngx_http_sockerless_pull_error_status(ngx_str_t *msg);
 static ngx_int_t ngx_http_sockerless_str_eq(ngx_str_t *a, ngx_str_t *b);
 static void *ngx_http_sockerless_pull_alloc(void *data, size_t size);
@@ -116,6 +119,19 @@ typedef struct {
     const char                    *text;
     ngx_uint_t                     status;
 } ngx_http_sockerless_pull_word_t;
+
+
+/*
+ * The clients that pull by themselves when a create answers "No such
+ * image", with their progress shown: the docker CLI, docker-py (and what
+ * is built on it), by the start of their User-Agent
+ */
+
+static ngx_str_t  ngx_http_sockerless_pullers[] = {
+    ngx_string("Docker-Client/"),
+    ngx_string("docker-sdk-python/"),
+    ngx_null_string
+};
 
 
 static ngx_http_sockerless_pull_word_t  ngx_http_sockerless_pull_words[] = {
@@ -147,9 +163,16 @@ ngx_http_sockerless_pull(ngx_http_request_t *r,
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
     if (ctx->op == NULL || !(ctx->op->flags & NGX_SOCKERLESS_OP_PULL)
-        || !slcf->auto_pull
+        || slcf->auto_pull == NGX_HTTP_SOCKERLESS_PULL_OFF
         || ctx->json == NULL || ctx->json->last == ctx->json->pos)
     {
+        return NGX_OK;
+    }
+
+    if (slcf->auto_pull == NGX_HTTP_SOCKERLESS_PULL_AUTO
+        && ngx_http_sockerless_pull_self(r, ctx))
+    {
+        /* dockerd's "No such image": the client pulls, with progress */
         return NGX_OK;
     }
 
@@ -659,6 +682,47 @@ ngx_http_sockerless_pull_progress(ngx_http_sockerless_pull_t *p,
 }
 
 
+/*
+ * A client that pulls by itself on "No such image", and that may pull:
+ * the policy, if any, allows it ImageCreate
+ */
+
+static ngx_uint_t
+ngx_http_sockerless_pull_self(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx)
+{
+    ngx_str_t         *ua;
+    ngx_table_elt_t   *h;
+
+    h = r->headers_in.user_agent;
+
+    if (h == NULL) {
+        return 0;
+    }
+
+    for (ua = ngx_http_sockerless_pullers; ua->len; ua++) {
+        if (h->value.len >= ua->len
+            && ngx_strncmp(h->value.data, ua->data, ua->len) == 0)
+        {
+            break;
+        }
+    }
+
+    if (ua->len == 0) {
+        return 0;
+    }
+
+    if (ctx->decision.policy
+        && !ctx->decision.policy->rules.allow[ngx_sockerless_op_image_create])
+    {
+        /* it may not pull: the module pulls for it */
+        return 0;
+    }
+
+    return 1;
+}
+
+
 static ngx_uint_t
 ngx_http_sockerless_pull_error_status(ngx_str_t *msg)
 {
@@ -715,34 +779,11 @@ ngx_http_sockerless_pull_finish(ngx_http_sockerless_pull_t *p)
     ngx_queue_remove(&p->queue);
     ngx_http_sockerless_pull_close(p);
 
-    if ((p->error == NGX_HTTP_UNAUTHORIZED || p->error == NGX_HTTP_FORBIDDEN)
-        && p->auth.len == 0)
+    if (p->error == NGX_HTTP_NOT_FOUND || p->error == NGX_HTTP_UNAUTHORIZED
+        || p->error == NGX_HTTP_FORBIDDEN
+        || p->error == NGX_HTTP_INTERNAL_SERVER_ERROR)
     {
-        /*
-         * the create carried no credentials (the docker CLI sends them
-         * with its own pull only): dockerd's "No such image" lets the
-         * client pull with its credentials, as without auto-pull
-         */
-
-        ngx_log_error(NGX_LOG_INFO, p->log, 0,
-                      "sockerless auto-pull of \"%V\": %V; no credentials "
-                      "in the create, the client may pull", &p->image,
-                      &p->message);
-
-        p->error = NGX_HTTP_NOT_FOUND;
-        p->pulled = 0;
-
-        p->message.data = ngx_pnalloc(p->pool,
-                                      sizeof("No such image: ") - 1
-                                      + p->image.len);
-        if (p->message.data) {
-            p->message.len = ngx_sprintf(p->message.data,
-                                         "No such image: %V", &p->image)
-                             - p->message.data;
-
-        } else {
-            ngx_str_set(&p->message, "No such image");
-        }
+        ngx_http_sockerless_pull_missing(p);
     }
 
     if (p->pulled || p->error) {
@@ -770,6 +811,59 @@ ngx_http_sockerless_pull_finish(ngx_http_sockerless_pull_t *p)
     }
 
     ngx_destroy_pool(p->pool);
+}
+
+
+/*
+ * A pull that failed at the registry (no such tag, access denied, a
+ * layer that would not register): the create answers as dockerd answers
+ * a create of a missing image, "404 No such image", so that a client
+ * that branches on it (docker-py's ImageNotFound, Testcontainers, the
+ * CLI) pulls by itself and shows the registry's own error.  The pull's
+ * error follows in parentheses, but for a refusal of a create that
+ * carried no credentials: the client pulls with its own, as without
+ * auto-pull.
+ */
+
+static void
+ngx_http_sockerless_pull_missing(ngx_http_sockerless_pull_t *p)
+{
+    u_char     *d;
+    size_t      len;
+    ngx_uint_t  plain;
+
+    plain = (p->error == NGX_HTTP_UNAUTHORIZED
+             || p->error == NGX_HTTP_FORBIDDEN)
+            && p->auth.len == 0;
+
+    ngx_log_error(NGX_LOG_INFO, p->log, 0,
+                  "sockerless auto-pull of \"%V\": %V%s", &p->image,
+                  &p->message,
+                  plain ? "; no credentials in the create, the client may "
+                          "pull" : "");
+
+    len = sizeof("No such image:  (sockerless auto-pull: )") - 1
+          + p->image.len + p->message.len;
+
+    d = ngx_pnalloc(p->pool, len);
+
+    if (d == NULL) {
+        ngx_str_set(&p->message, "No such image");
+
+    } else if (plain) {
+        p->message.len = ngx_sprintf(d, "No such image: %V", &p->image) - d;
+        p->message.data = d;
+
+    } else {
+        p->message.len = ngx_sprintf(d, "No such image: %V (sockerless "
+                                     "auto-pull: %V)", &p->image,
+                                     &p->message)
+                         - d;
+        p->message.data = d;
+    }
+
+    p->error = NGX_HTTP_NOT_FOUND;
+    p->pulled = 0;
 }
 
 

@@ -1,11 +1,14 @@
 #!/usr/bin/perl
 # Auto-pull on container create, against the real registry of
-# tools/testenv: a missing image is pulled by the module before the
-# create, so the docker CLI never sees "No such image"; a missing tag or
-# repository fails the create with the registry's message; a digest
-# reference; $sockerless_pulled; the info line per pull;
-# sockerless_auto_pull off; sockerless_max_json_body; which "Image" is
-# pulled when the body names it more than once (Go's decoding).
+# tools/testenv: with "on", a missing image is pulled by the module before
+# the create, so the docker CLI never sees "No such image"; a missing tag
+# or repository fails the create as dockerd fails it ("404 No such
+# image"), with the registry's message after it; a digest reference;
+# $sockerless_pulled; the info line per pull; "auto" (the default): the
+# CLI and docker-py pull by themselves, with their progress, unless the
+# policy lets them create containers and not pull; sockerless_auto_pull
+# off; sockerless_max_json_body; which "Image" is pulled when the body
+# names it more than once (Go's decoding).
 
 use strict;
 use warnings;
@@ -13,13 +16,14 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Sockerless::Test;
 use Sockerless::Pull;
+use File::Temp ();
 
 module_only();
 
 my $reg = registry();
 my $image = test_image();
 
-my $nginx = start_nginx(
+my $nginx = start_nginx(location => 'sockerless_auto_pull on;',
     log_format => '"$request" $status op=$sockerless_op '
         . 'pulled=[$sockerless_pulled] rt=$request_time');
 
@@ -81,7 +85,8 @@ sub create {
     like($h->{'content-type'} // '', qr{^application/json}, 'missing tag: JSON');
     like($d->{message} // '', qr/manifest unknown/,
         'missing tag: the registry\'s message') or diag $b;
-    is($d->{message}, $dmsg, 'missing tag: the message dockerd gives');
+    is($d->{message}, "No such image: $ref (sockerless auto-pull: $dmsg)",
+        'missing tag: dockerd\'s "No such image", the pull\'s message after');
     my ($ist) = unix_request('GET', "/containers/$name/json");
     is($ist, 404, 'missing tag: no container');
     my $info = info_lines($nginx->error_log_since);
@@ -98,16 +103,19 @@ sub create {
     is($st, 404, 'missing repository: 404') or diag $b;
     like($d->{message} // '', qr/not found|manifest unknown|does not exist/,
         'missing repository: the registry\'s message') or diag $b;
-    is($d->{message}, $dmsg, 'missing repository: the message dockerd gives');
+    is($d->{message}, "No such image: $ref (sockerless auto-pull: $dmsg)",
+        'missing repository: "No such image", the pull\'s message after');
 }
 
 {
-    # a registry that is not there: dockerd's own status and message
+    # a registry that is not there: as a create of a missing image
     my $ref = '127.0.0.1:1/sockerless/none:1';
     my ($dst, $dmsg) = direct_pull($ref);
     my ($st, $d, $b) = create({ Image => $ref });
-    is($st, $dst, "unreachable registry: dockerd's status ($dst)") or diag $b;
-    is($d->{message}, $dmsg, "unreachable registry: dockerd's message");
+    is($st, 404, "unreachable registry: 404 (dockerd's pull: $dst)")
+        or diag $b;
+    is($d->{message}, "No such image: $ref (sockerless auto-pull: $dmsg)",
+        "unreachable registry: \"No such image\", the pull's message");
 }
 
 # --- a digest reference -------------------------------------------------------
@@ -223,6 +231,94 @@ for my $c (['no Image', '{"Cmd":["true"]}'],
     is($d->{message}, $dd->{message}, "$what: dockerd's message");
     unlike($nginx->error_log_since, qr/sockerless auto-pull/,
         "$what: no auto-pull");
+}
+
+# --- sockerless_auto_pull auto (the default) ---------------------------------
+
+{
+    my $auto = start_nginx(current => 0,
+        log_format => '"$request" $status op=$sockerless_op '
+            . 'pulled=[$sockerless_pulled] "$http_user_agent"',
+        http => <<'EOF',
+    map $http_x_identity $docker_policy { default all; nopull nopull; }
+    sockerless_policy all { allow @all; privileged on; }
+    sockerless_policy nopull {
+        allow @all;
+        deny  ImageCreate;
+        privileged on;
+    }
+EOF
+        location => 'sockerless_enforce $docker_policy;');
+    for_each_cli(sub {
+        my $ref = pushed_image($reg, 'auto');
+        cleanup_image($ref);
+        $auto->mark_logs;
+        my ($rc, $out, $err) = docker_via($auto->docker_host,
+            { timeout => 120 }, 'run', '--rm', '--network', 'none', $ref,
+            'echo', 'cli-pulled');
+        is($rc, 0, 'auto: docker run exit 0') or diag $err;
+        is($out, "cli-pulled\n", 'auto: output');
+        like($err, qr/Unable to find image '\Q$ref\E' locally/,
+            'auto: the CLI says it pulls, as with dockerd');
+        like($err, qr/Pull complete|Downloaded newer image|Status: /,
+            'auto: the CLI shows the pull\'s progress');
+        like($auto->access_log_since,
+            qr{"POST /v[\d.]+/images/create\S* HTTP/1.1" 200 op=ImageCreate},
+            'auto: the pull went through the module');
+        unlike($auto->error_log_since, qr/sockerless auto-pull of/,
+            'auto: the module did not pull');
+    });
+
+    # docker-py: containers.run catches ImageNotFound, pulls, runs
+    SKIP: {
+        my $python = $ENV{SOCKERLESS_PYTHON} || '/usr/bin/python3';
+        my ($missing) = run_cmd({ timeout => 30 }, $python, '-c',
+            'import docker');
+        skip('docker-py is missing', 2) if $missing;
+        my $ref = pushed_image($reg, 'py');
+        cleanup_image($ref);
+        $auto->mark_logs;
+        my ($rc, $out, $err) = run_cmd({ timeout => 120 }, $python, '-c',
+            <<'EOF', $auto->port, $ref);
+import sys
+import docker
+port, ref = sys.argv[1:3]
+cli = docker.DockerClient(base_url="tcp://127.0.0.1:%s" % port,
+                          version="auto", timeout=60)
+print(cli.containers.run(ref, ["echo", "py-pulled"], remove=True,
+                         network_mode="none").decode(), end="")
+EOF
+        is($out, "py-pulled\n", 'auto: docker-py containers.run of a '
+            . 'missing image') or diag $err;
+        like($auto->access_log_since,
+            qr{ 404 op=ContainerCreate .*\n.* 200 op=ImageCreate }s,
+            'auto: docker-py got dockerd\'s 404 and pulled by itself');
+    }
+
+    # a client that never pulls: the module pulls for it
+    my $ref = pushed_image($reg, 'raw');
+    cleanup_image($ref);
+    my ($st, $d, $b) = create({ Image => $ref, Cmd => ['true'] },
+        nginx => $auto);
+    is($st, 201, 'auto: a raw create (no known User-Agent) is pulled for')
+        or diag $b;
+
+    # a CLI that may not pull: the module pulls for it
+    $ref = pushed_image($reg, 'nopull');
+    cleanup_image($ref);
+    $auto->mark_logs;
+    my $dir = File::Temp::tempdir('sockerless-id-XXXXXX', TMPDIR => 1,
+        CLEANUP => 1);
+    open my $fh, '>', "$dir/config.json" or die;
+    print $fh encode_json({ HttpHeaders => { 'X-Identity' => 'nopull' } });
+    close $fh;
+    my ($rc, $out, $err) = docker_via($auto->docker_host,
+        { timeout => 120, env => { DOCKER_CONFIG => $dir } }, 'run', '--rm', '--network', 'none', $ref, 'echo', 'module-pulled');
+    is($out, "module-pulled\n", 'auto: a CLI denied ImageCreate still runs')
+        or diag $err;
+    unlike($err, qr/Unable to find image/, 'auto: ... the module pulled');
+    like($auto->error_log_since, qr/sockerless auto-pull of "\Q$ref\E": done/,
+        'auto: the auto-pull line');
 }
 
 # --- sockerless_auto_pull off -----------------------------------------------------

@@ -1,8 +1,9 @@
 #!/usr/bin/perl
 # Auto-pull from the registry of tools/testenv that needs a login:
 # X-Registry-Auth of the create goes to the pull; without it, or with a
-# wrong password, the create fails with what dockerd says about that
-# pull; the info lines name the image and never hold a credential; a
+# wrong password, the create fails as dockerd fails a create of a missing
+# image (404 "No such image", the pull's message after); the info lines
+# name the image and never hold a credential; a
 # logged-in docker CLI still runs a private image (as it does against
 # dockerd itself, where it pulls with its stored credentials).
 
@@ -89,12 +90,13 @@ ok(!has_image($ref), "$ref is not in dockerd");
     $nginx->mark_logs;
     my ($st, $d, $b) = create($ref, 'X-Registry-Auth' => $bad);
     diag("wrong password: the module answers $st: $b");
-    # dockerd says 500 for any registry error; the module classifies it
-    is($st, $dst == 500 ? 401 : $dst,
-        "wrong password: 401 for denied access (dockerd: $dst)");
+    # as a create of a missing image from dockerd: 404, so that a client
+    # pulls by itself and shows the registry's refusal
+    is($st, 404, "wrong password: 404, \"No such image\" (pull: $dst)");
     like($d->{message} // '', qr/unauthorized|authentication required|denied/,
         'wrong password: the registry\'s message') or diag $b;
-    is($d->{message}, $dmsg, 'wrong password: the message dockerd gives');
+    is($d->{message}, "No such image: $ref (sockerless auto-pull: $dmsg)",
+        'wrong password: "No such image", the pull\'s message after');
     ok(!has_image($ref), 'wrong password: nothing pulled');
     my $log = $nginx->error_log_since;
     like(info_lines($log), qr/sockerless auto-pull of "\Q$ref\E": failed/,

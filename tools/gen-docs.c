@@ -20,6 +20,7 @@
 #include <ngx_core.h>
 #include "ngx_sockerless_ops.h"
 #include "ngx_sockerless_judge.h"
+#include "ngx_sockerless_answer.h"
 
 
 static void gen_coverage(void);
@@ -103,7 +104,10 @@ gen_coverage(void)
            "stream,\n`HIJACK` the connection may be hijacked, `JSON` / "
            "`UPLOAD` the request\nmay carry a JSON / raw body, `OBJECT` the "
            "path names an object.  What\nthe policy judges applies under "
-           "`sockerless_enforce`.\n\n");
+           "`sockerless_enforce`; what \"owner\" does, `visible` does\n"
+           "the same by its labels; \"answer\" says what `redact` and "
+           "`visible` rewrite\nin dockerd's answer (docs/policy.md, "
+           "Read-side protection).\n\n");
 
     printf("| # | Method | Path | operationId | dockerd pattern | Groups "
            "| Flags | What the module does |\n"
@@ -140,6 +144,32 @@ gen_coverage(void)
         gen_action(op);
         printf(" |\n");
     }
+
+    printf("\n## Auto-pull: what a client sees\n\n"
+           "`sockerless_auto_pull` (default `auto`) on `ContainerCreate` "
+           "for an image\ndockerd does not have:\n\n"
+           "| Client | Outcome of the module's pull | The create answers |\n"
+           "|---|---|---|\n"
+           "| the docker CLI, docker-py (User-Agent `Docker-Client/`, "
+           "`docker-sdk-python/`), allowed `ImageCreate`, with `auto` | "
+           "no pull by the module | dockerd's `404 No such image`: the "
+           "client pulls by itself, with its progress (`Unable to find "
+           "image`) |\n"
+           "| any other, or with `on` | pulled | `201`, the container "
+           "(`$sockerless_pulled` names the image) |\n"
+           "| | the registry has no such image or tag, refuses access, or "
+           "the pull fails (a layer, the disk) | `404 No such image: "
+           "<image> (sockerless auto-pull: <the pull's error>)`: "
+           "docker-py's `ImageNotFound`, Testcontainers and the CLI pull "
+           "by themselves and show the registry's own error |\n"
+           "| | access refused to a create without `X-Registry-Auth` | "
+           "`404 No such image: <image>`, as dockerd: the CLI pulls with "
+           "its stored credentials |\n"
+           "| | dockerd refuses the pull itself (an invalid reference) | "
+           "dockerd's status and message (400) |\n"
+           "| | no progress for `sockerless_pull_timeout` | `504` |\n"
+           "| | dockerd unreachable | `502` |\n"
+           "| with `off` | no pull | dockerd's `404 No such image` |\n");
 }
 
 
@@ -192,7 +222,8 @@ gen_action(const ngx_sockerless_op_t *op)
     }
 
     if (op->flags & NGX_SOCKERLESS_OP_PULL) {
-        printf("; body read whole, auto-pull when the image is missing");
+        printf("; body read whole, auto-pull when the image is missing "
+               "(below)");
     }
 
     if (op->flags & NGX_SOCKERLESS_OP_REDACT_QUERY) {
@@ -232,6 +263,22 @@ gen_action(const ngx_sockerless_op_t *op)
 
     if (op->flags & NGX_SOCKERLESS_OP_LIST) {
         printf("; owner: narrowed to the owner's by a label filter");
+    }
+
+    if (ngx_sockerless_answer_needed(op->answer, NGX_SOCKERLESS_REDACT_ENV,
+                                     0))
+    {
+        printf("; answer: `redact env` blanks the variables' values");
+    }
+
+    if (ngx_sockerless_answer_needed(op->answer,
+                                     NGX_SOCKERLESS_REDACT_SECRETS, 0))
+    {
+        printf("; answer: `redact secrets` blanks options, data, tokens");
+    }
+
+    if (ngx_sockerless_answer_needed(op->answer, 0, 1)) {
+        printf("; answer: owner and `visible` filter its lists by label");
     }
 }
 
