@@ -26,13 +26,20 @@ static void ngx_http_sockerless_client_fail(ngx_http_sockerless_client_t *c,
 ngx_int_t
 ngx_http_sockerless_client_addr(ngx_http_request_t *r, ngx_addr_t *addr)
 {
-    ngx_http_upstream_server_t      *us;
-    ngx_http_upstream_srv_conf_t    *uscf;
     ngx_http_sockerless_loc_conf_t  *slcf;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
-    uscf = slcf->upstream.upstream;
+    return ngx_http_sockerless_client_upstream_addr(slcf->upstream.upstream,
+                                                    addr);
+}
+
+
+ngx_int_t
+ngx_http_sockerless_client_upstream_addr(ngx_http_upstream_srv_conf_t *uscf,
+    ngx_addr_t *addr)
+{
+    ngx_http_upstream_server_t  *us;
 
     if (uscf == NULL || uscf->servers == NULL || uscf->servers->nelts == 0) {
         return NGX_ERROR;
@@ -89,6 +96,7 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     c->header = 0;
     c->truncated = 0;
     c->status = 0;
+    ngx_str_null(&c->header_lines);
     c->in->pos = c->in->start;
     c->in->last = c->in->start;
 
@@ -305,6 +313,11 @@ ngx_http_sockerless_client_header(ngx_http_sockerless_client_t *c)
 
     c->status = status;
     c->header = 1;
+
+    s = ngx_strlchr(s, end, LF);
+
+    c->header_lines.data = s ? s + 1 : end;
+    c->header_lines.len = end + 2 - c->header_lines.data;
 
     b->pos = end + 4;
 

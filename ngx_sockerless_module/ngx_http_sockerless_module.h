@@ -222,6 +222,8 @@ ngx_int_t ngx_http_sockerless_hijack_start(ngx_http_request_t *r,
 /* ngx_http_sockerless_filter.c */
 ngx_int_t ngx_http_sockerless_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *fmt, ...);
+ngx_int_t ngx_http_sockerless_send_json(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_buf_t *b);
 ngx_int_t ngx_http_sockerless_filter_init(ngx_conf_t *cf);
 
 /* ngx_http_sockerless_variables.c */
