@@ -147,6 +147,7 @@ sub _port_open {
 #   upstream_server    => "unix:/path" (default unix:$DOCKER_SOCK)
 #   pass     => argument of sockerless_pass (default "dockerd")
 #   log_format => access log format (default: with $sockerless_* vars)
+#   workers  => N worker processes (default 1)
 #   current  => 0 to not make it the target of docker()
 sub start_nginx {
     my (%o) = @_;
@@ -165,6 +166,7 @@ sub start_nginx {
     my $keepalive = $o{upstream_keepalive} // 16;
     my $server = $o{upstream_server} || "unix:$ENV{DOCKER_SOCK}";
     my $pass = $o{pass} || 'dockerd';
+    my $workers = $o{workers} || 1;
     my $log_format = $o{log_format}
         || '$remote_addr "$request" $status $body_bytes_sent '
          . 'op=$sockerless_op v=$sockerless_api_version '
@@ -177,7 +179,7 @@ load_module $MODULE;
 
 daemon off;
 master_process on;
-worker_processes 1;
+worker_processes $workers;
 # the worker connects to dockerd's root-owned socket
 user root;
 pid $dir/nginx.pid;
