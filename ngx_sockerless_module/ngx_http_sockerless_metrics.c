@@ -303,6 +303,8 @@ ngx_http_sockerless_observe_merge_conf(ngx_conf_t *cf,
     ngx_http_sockerless_observe_loc_conf_t *prev,
     ngx_http_sockerless_observe_loc_conf_t *conf, ngx_uint_t observed)
 {
+    ngx_http_sockerless_main_conf_t  *smcf;
+
     ngx_conf_merge_value(conf->collect, prev->collect, 1);
     ngx_conf_merge_ptr_value(conf->audit, prev->audit, NULL);
 
@@ -311,7 +313,12 @@ ngx_http_sockerless_observe_merge_conf(ngx_conf_t *cf,
     ngx_conf_merge_msec_value(conf->health_timeout, prev->health_timeout,
                               5000);
 
-    conf->observed = observed;
+    /* the log phase has something to do for this location's requests */
+
+    smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_sockerless_module);
+
+    conf->observed = observed
+                     && ((smcf->observe.zone && conf->collect) || conf->audit);
 
     return NGX_CONF_OK;
 }

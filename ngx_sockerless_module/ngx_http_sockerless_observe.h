@@ -65,7 +65,7 @@ typedef struct {
     ngx_msec_t                     health_timeout;
     ngx_http_sockerless_health_t  *health_state;   /* of this worker */
 
-    /* the location passes to dockerd: its requests are observed */
+    /* the location passes to dockerd, and counts or audits */
     unsigned                       observed:1;
 } ngx_http_sockerless_observe_loc_conf_t;
 
