@@ -224,6 +224,17 @@ my ($prc, $pout) = promtool_check($text);
 is($prc, 0, 'promtool check metrics accepts the exposition')
     or diag $pout;
 
+# the alert rule of docs/observability.md
+open my $doc, '<', "$ROOT/docs/observability.md" or die $!;
+my ($rules) = do { local $/; <$doc> } =~ /### An alert rule.*?```yaml\n(.*?)```/s;
+ok($rules, 'docs/observability.md has an alert rule');
+open my $rf, '>', "$tmp/rules.yml" or die $!;
+print $rf $rules // '';
+close $rf;
+($rc, $out, $err) = run_cmd($Sockerless::Observe::PROMTOOL, 'check', 'rules',
+    "$tmp/rules.yml");
+is($rc, 0, 'promtool check rules accepts it') or diag "$out$err";
+
 # --- what Prometheus stored -----------------------------------------------
 
 my $q = 'sockerless_requests_total{operation="SystemPing",decision="allow",'
