@@ -445,6 +445,14 @@ ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->enforce_dry_run, prev->enforce_dry_run, 0);
 
+    if (conf->enforce && conf->enforce_dry_run
+        && clcf->handler == ngx_http_sockerless_handler)
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "sockerless_enforce_dry_run: the policy of this "
+                           "location refuses nothing");
+    }
+
     if (ngx_http_sockerless_observe_merge_conf(cf, &prev->observe,
             &conf->observe, clcf->handler == ngx_http_sockerless_handler)
         != NGX_CONF_OK)

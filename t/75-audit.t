@@ -84,6 +84,18 @@ sub request_of {
     return grep { ($_->{request_id} // '') eq $first->{request_id} } @r;
 }
 
+# the same once the request has ended: the end's record is written in
+# the log phase, just after the client has its answer
+sub ended {
+    my ($match) = @_;
+    my @r;
+    wait_until(sub {
+        @r = request_of($match, records());
+        grep { $_->{stage} eq 'complete' } @r;
+    }, 10);
+    return @r;
+}
+
 # --- a denied docker run --privileged, over TLS ---------------------------
 
 my ($rc, $out, $err) = docker_via($tls, { env => $tls_env }, 'run', '--rm',
@@ -92,8 +104,8 @@ isnt($rc, 0, 'docker run --privileged over TLS: refused');
 like($err, qr/denied by policy "tls": privileged/, 'the CLI says why')
     or diag $err;
 
-my @r = request_of(sub { ($_[0]{operation} // '') eq 'ContainerCreate'
-    && $_[0]{decision} eq 'deny' }, records());
+my @r = ended(sub { ($_[0]{operation} // '') eq 'ContainerCreate'
+    && $_[0]{decision} eq 'deny' });
 is(scalar @r, 2, 'the denied create: two records');
 my ($d, $e) = @r;
 is($d->{stage}, 'decision', 'the first is the decision');
@@ -152,8 +164,7 @@ is($open[0]{policy}, 'plain', 'decision: policy plain');
 like($open[0]{object}, qr/^[0-9a-f]{64}$/, 'decision: the exec ID');
 
 is($exec->wait(30), 0, 'docker exec -it ends');
-my ($dx, $ex) = request_of(sub { ($_[0]{operation} // '') eq 'ExecStart' },
-    records());
+my ($dx, $ex) = ended(sub { ($_[0]{operation} // '') eq 'ExecStart' });
 is($ex->{stage}, 'complete', 'the exec: its end is on record');
 is($ex->{hijack}, 'daemon', 'the exec: dockerd ended the session');
 is($ex->{status}, 101, 'the exec: status 101');
@@ -167,8 +178,8 @@ $ng->mark_logs;
     '-v', "$tmp:/mnt:ro", '--network', 'none', $image, 'echo', 'dry');
 is($rc, 0, 'dry run: docker run -v (no bind allowed) runs') or diag $err;
 is($out, "dry\n", 'dry run: its output');
-($d, $e) = request_of(sub { ($_[0]{operation} // '') eq 'ContainerCreate'
-    && $_[0]{decision} eq 'would-deny' }, records());
+($d, $e) = ended(sub { ($_[0]{operation} // '') eq 'ContainerCreate'
+    && $_[0]{decision} eq 'would-deny' });
 ok($d, 'dry run: the create is on record as would-deny');
 like($d->{reason} // '', qr/^bind: /, 'dry run: with the reason');
 is($e->{status}, 201, 'dry run: dockerd created it (201)');
