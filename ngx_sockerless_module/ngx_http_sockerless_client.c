@@ -86,10 +86,12 @@ ngx_int_t
 ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     const char *method, ngx_str_t *target, ngx_str_t *headers)
 {
-    size_t             len;
-    ngx_int_t          rc;
-    ngx_buf_t         *b;
-    ngx_connection_t  *pc;
+    size_t                          len;
+    ngx_int_t                       rc;
+    ngx_err_t                       err;
+    ngx_buf_t                      *b;
+    ngx_connection_t               *pc;
+    ngx_http_sockerless_client_pt   handler;
 
     ngx_http_sockerless_client_close(c);
 
@@ -127,10 +129,21 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     rc = ngx_event_connect_peer(&c->peer);
 
     if (rc == NGX_ERROR || rc == NGX_BUSY || rc == NGX_DECLINED) {
-        ngx_http_sockerless_client_fail(c, NGX_ERROR, ngx_socket_errno,
+        err = ngx_socket_errno;
+
+        /*
+         * a unix socket refuses at once: only the return value says so,
+         * the handler is not called (it may free the client)
+         */
+
+        handler = c->handler;
+        c->handler = NULL;
+
+        ngx_http_sockerless_client_fail(c, NGX_ERROR, err,
                                         "Cannot connect to the Docker "
                                         "daemon at %V", &c->addr.name);
-        c->handler = NULL;
+        c->handler = handler;
+
         return NGX_ERROR;
     }
 

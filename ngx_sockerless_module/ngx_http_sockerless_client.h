@@ -77,7 +77,8 @@ ngx_http_sockerless_client_t *ngx_http_sockerless_client_create(
 /*
  * Sends "method target" with "headers" (whole lines, CRLF included, or an
  * empty string) and no body.  The answer comes to c->handler from the
- * event loop.  NGX_ERROR: nothing was sent, c->message says why.
+ * event loop.  NGX_ERROR: nothing was sent, c->message says why, and
+ * c->handler is not called.
  */
 ngx_int_t ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     const char *method, ngx_str_t *target, ngx_str_t *headers);

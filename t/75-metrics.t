@@ -134,6 +134,14 @@ for (1 .. 2) {
 }
 is($n{bad}, 2, 'no dockerd: 2 pings get 502');
 
+# an auto-pull that cannot connect: refused at once, one answer
+my ($ps, $ph, $pbody) = http_request($bad_port, 'POST', '/containers/create',
+    headers => ['Content-Type' => 'application/json'],
+    body => '{"Image":"' . $image . '"}');
+is($ps, 502, 'no dockerd: a create\'s auto-pull gets 502');
+like($pbody, qr/Cannot connect to the Docker daemon.* to pull /,
+    'its message says the pull could not connect');
+
 my $m = metrics();
 
 is(requests($m, operation => 'SystemPing', decision => 'allow',
@@ -152,6 +160,8 @@ is(value($m, 'sockerless_denials_total', operation => 'ContainerStop',
     'denials_total{ContainerStop,operation,would-deny} 3');
 is(value($m, 'sockerless_upstream_errors_total', kind => 'connect'), 2,
     'upstream_errors_total{connect} 2');
+is(value($m, 'sockerless_autopulls_total', result => 'failed'), 1,
+    'autopulls_total{result="failed"} 1');
 is(value($m, 'sockerless_build_info'), 1, 'build_info 1');
 
 # the durations: SystemPing is in @read and @system
