@@ -48,7 +48,6 @@ struct ngx_http_sockerless_health_s {
     unsigned                       done:1;    /* a probe has ended */
     unsigned                       ok:1;
     unsigned                       probing:1;
-    unsigned                       starting:1;
 
     u_char                         version_data[
                                        NGX_HTTP_SOCKERLESS_HEALTH_VERSION];
@@ -233,21 +232,14 @@ ngx_http_sockerless_health_probe(ngx_http_request_t *r,
     st->probing = 1;
     st->version.len = 0;
 
-    /* a connection refused at once ends the probe within the call */
-
-    st->starting = 1;
-
     rc = ngx_http_sockerless_client_request(st->client, "GET", &target,
                                             &none);
 
-    st->starting = 0;
+    if (rc != NGX_OK) {
+        /* refused at once (a unix socket): the handler is not called */
 
-    if (rc != NGX_OK && st->probing) {
         message = st->client->message;
         ngx_http_sockerless_health_result(st, 0, &message);
-    }
-
-    if (!st->probing) {
         ngx_destroy_pool(pool);
     }
 }
@@ -295,10 +287,9 @@ ngx_http_sockerless_health_done(ngx_http_sockerless_client_t *c,
 
     ngx_http_sockerless_health_result(st, message.len == 0, &message);
 
-    if (!st->starting) {
-        /* the client is not touched after this call */
-        ngx_destroy_pool(pool);
-    }
+    /* the client is not touched after this call */
+
+    ngx_destroy_pool(pool);
 
     return NGX_DONE;
 }
