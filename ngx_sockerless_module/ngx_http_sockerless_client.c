@@ -26,13 +26,20 @@ static void ngx_http_sockerless_client_fail(ngx_http_sockerless_client_t *c,
 ngx_int_t
 ngx_http_sockerless_client_addr(ngx_http_request_t *r, ngx_addr_t *addr)
 {
-    ngx_http_upstream_server_t      *us;
-    ngx_http_upstream_srv_conf_t    *uscf;
     ngx_http_sockerless_loc_conf_t  *slcf;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
-    uscf = slcf->upstream.upstream;
+    return ngx_http_sockerless_client_upstream_addr(slcf->upstream.upstream,
+                                                    addr);
+}
+
+
+ngx_int_t
+ngx_http_sockerless_client_upstream_addr(ngx_http_upstream_srv_conf_t *uscf,
+    ngx_addr_t *addr)
+{
+    ngx_http_upstream_server_t  *us;
 
     if (uscf == NULL || uscf->servers == NULL || uscf->servers->nelts == 0) {
         return NGX_ERROR;
@@ -82,6 +89,7 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
 {
     size_t                          len;
     ngx_int_t                       rc;
+    ngx_err_t                       err;
     ngx_buf_t                      *b;
     ngx_connection_t               *pc;
     ngx_http_sockerless_client_pt   handler;
@@ -91,6 +99,7 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     c->header = 0;
     c->truncated = 0;
     c->status = 0;
+    ngx_str_null(&c->header_lines);
     c->in->pos = c->in->start;
     c->in->last = c->in->start;
 
@@ -136,13 +145,17 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     rc = ngx_event_connect_peer(&c->peer);
 
     if (rc == NGX_ERROR || rc == NGX_BUSY || rc == NGX_DECLINED) {
+        err = ngx_socket_errno;
 
-        /* the caller hears of it from the return code, not the handler */
+        /*
+         * a unix socket refuses at once: only the return value says so,
+         * the handler is not called (it may free the client)
+         */
 
         handler = c->handler;
         c->handler = NULL;
 
-        ngx_http_sockerless_client_fail(c, NGX_ERROR, ngx_socket_errno,
+        ngx_http_sockerless_client_fail(c, NGX_ERROR, err,
                                         "Cannot connect to the Docker "
                                         "daemon at %V", &c->addr.name);
         c->handler = handler;
@@ -329,6 +342,11 @@ ngx_http_sockerless_client_header(ngx_http_sockerless_client_t *c)
 
     c->status = status;
     c->header = 1;
+
+    s = ngx_strlchr(s, end, LF);
+
+    c->header_lines.data = s ? s + 1 : end;
+    c->header_lines.len = end + 2 - c->header_lines.data;
 
     b->pos = end + 4;
 

@@ -27,7 +27,9 @@
  * NGX_ERROR or NGX_HTTP_GATEWAY_TIME_OUT when it failed (c->message says
  * why); the connection is closed then, and the client is not touched
  * afterwards.  When c->in fills up with nothing consumed, its bytes are
- * dropped and c->truncated is set.
+ * dropped and c->truncated is set.  c->header_lines, the answer's
+ * header lines after the status line, point into c->in: they are valid in
+ * the handler's first call, before c->in is moved or fills up.
  */
 
 
@@ -47,6 +49,7 @@ struct ngx_http_sockerless_client_s {
     ngx_buf_t                      *in;        /* the answer's body */
 
     ngx_uint_t                      status;
+    ngx_str_t                       header_lines;  /* of the answer */
     ngx_str_t                       message;   /* why it failed */
     ngx_err_t                       err;       /* the system's error */
 
@@ -64,6 +67,10 @@ struct ngx_http_sockerless_client_s {
 ngx_int_t ngx_http_sockerless_client_addr(ngx_http_request_t *r,
     ngx_addr_t *addr);
 
+/* the address of an upstream's first server */
+ngx_int_t ngx_http_sockerless_client_upstream_addr(
+    ngx_http_upstream_srv_conf_t *uscf, ngx_addr_t *addr);
+
 ngx_http_sockerless_client_t *ngx_http_sockerless_client_create(
     ngx_pool_t *pool, ngx_log_t *log, ngx_addr_t *addr, size_t size,
     ngx_msec_t timeout);
@@ -72,7 +79,7 @@ ngx_http_sockerless_client_t *ngx_http_sockerless_client_create(
  * Sends "method target" with "headers" (whole lines, CRLF included, or an
  * empty string) and "body" (JSON; NULL: none).  The answer comes to
  * c->handler from the event loop.  NGX_ERROR: nothing was sent,
- * c->message says why.
+ * c->message says why, and c->handler is not called.
  */
 ngx_int_t ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     const char *method, ngx_str_t *target, ngx_str_t *headers,

@@ -57,9 +57,7 @@ ngx_http_sockerless_send_error(ngx_http_request_t *r, ngx_uint_t status,
 {
     u_char                     *p;
     va_list                     args;
-    ngx_int_t                   rc;
     ngx_buf_t                  *b;
-    ngx_chain_t                 out;
     ngx_http_sockerless_ctx_t  *ctx;
     u_char                      msg[NGX_HTTP_SOCKERLESS_MESSAGE_LEN];
 
@@ -84,6 +82,19 @@ ngx_http_sockerless_send_error(ngx_http_request_t *r, ngx_uint_t status,
     if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    return ngx_http_sockerless_send_json(r, status, b);
+}
+
+
+/* a JSON body the module made, the whole answer */
+
+ngx_int_t
+ngx_http_sockerless_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_buf_t *b)
+{
+    ngx_int_t    rc;
+    ngx_chain_t  out;
 
     r->headers_out.status = status;
     r->headers_out.content_length_n = b->last - b->pos;

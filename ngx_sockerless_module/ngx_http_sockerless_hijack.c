@@ -134,6 +134,8 @@ ngx_http_sockerless_hijack_start(ngx_http_request_t *r,
 
     u = r->upstream;
 
+    ngx_http_sockerless_observe_hijack(r, ctx);
+
     /* the buffer toward dockerd comes with the client's first byte */
 
     r->connection->log->action = "relaying a hijacked Docker stream";

@@ -100,6 +100,57 @@ static ngx_command_t  ngx_http_sockerless_commands[] = {
       offsetof(ngx_http_sockerless_loc_conf_t, enforce),
       NULL },
 
+    { ngx_string("sockerless_enforce_dry_run"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, enforce_dry_run),
+      NULL },
+
+    /* observability: ngx_http_sockerless_metrics.c, _audit.c, _health.c */
+
+    { ngx_string("sockerless_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_sockerless_metrics,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("sockerless_metrics_collect"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, observe.collect),
+      NULL },
+
+    { ngx_string("sockerless_audit_log"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_sockerless_audit_log,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("sockerless_health"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_sockerless_health,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("sockerless_health_interval"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, observe.health_interval),
+      NULL },
+
+    { ngx_string("sockerless_health_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, observe.health_timeout),
+      NULL },
+
     { ngx_string("sockerless_auto_pull"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_enum_slot,
@@ -189,6 +240,7 @@ static ngx_http_sockerless_stage_pt  ngx_http_sockerless_stages[] = {
     ngx_http_sockerless_policy_body,  /* the body judged (policy.c) */
     ngx_http_sockerless_resolve,      /* names dockerd resolves (resolve.c) */
     ngx_http_sockerless_policy_rewrite,   /* what dockerd gets (policy.c) */
+    ngx_http_sockerless_decided,      /* the decision on record (metrics.c) */
     ngx_http_sockerless_pull,         /* the image of a create (pull.c) */
     ngx_http_sockerless_forward,      /* to dockerd (upstream.c) */
     NULL
@@ -318,6 +370,9 @@ ngx_http_sockerless_create_loc_conf(ngx_conf_t *cf)
     conf->pull_timeout = NGX_CONF_UNSET_MSEC;
     conf->max_json_body = NGX_CONF_UNSET_SIZE;
     conf->max_json_element = NGX_CONF_UNSET_SIZE;
+    conf->enforce_dry_run = NGX_CONF_UNSET;
+
+    ngx_http_sockerless_observe_create_conf(&conf->observe);
 
     /* the hardcoded values */
     conf->upstream.cyclic_temp_file = 0;
@@ -412,6 +467,23 @@ ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                            "come from credentials nginx did not check");
     }
 
+    ngx_conf_merge_value(conf->enforce_dry_run, prev->enforce_dry_run, 0);
+
+    if (conf->enforce && conf->enforce_dry_run
+        && clcf->handler == ngx_http_sockerless_handler)
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "sockerless_enforce_dry_run: the policy of this "
+                           "location refuses nothing");
+    }
+
+    if (ngx_http_sockerless_observe_merge_conf(cf, &prev->observe,
+            &conf->observe, clcf->handler == ngx_http_sockerless_handler)
+        != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
     ngx_conf_merge_uint_value(conf->auto_pull, prev->auto_pull,
                               NGX_HTTP_SOCKERLESS_PULL_AUTO);
 
@@ -475,6 +547,10 @@ static ngx_int_t
 ngx_http_sockerless_postconfiguration(ngx_conf_t *cf)
 {
     if (ngx_http_sockerless_request_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_sockerless_observe_init(cf) != NGX_OK) {
         return NGX_ERROR;
     }
 

@@ -15,6 +15,7 @@
 #include "ngx_sockerless_ops.h"
 #include "ngx_sockerless_route.h"
 #include "ngx_sockerless_judge.h"
+#include "ngx_http_sockerless_observe.h"
 
 
 /*
@@ -36,6 +37,7 @@
 #define NGX_HTTP_SOCKERLESS_ALLOW        1
 #define NGX_HTTP_SOCKERLESS_DENY         2
 #define NGX_HTTP_SOCKERLESS_ERROR        3
+#define NGX_HTTP_SOCKERLESS_WOULD_DENY   4    /* sockerless_enforce_dry_run */
 
 
 typedef struct ngx_http_sockerless_ctx_s    ngx_http_sockerless_ctx_t;
@@ -81,6 +83,8 @@ typedef struct {
 
     /* facts of full IDs this worker learned (resolve.c) */
     ngx_http_sockerless_cache_t   *cache;
+
+    ngx_http_sockerless_observe_main_conf_t  observe;
 } ngx_http_sockerless_main_conf_t;
 
 
@@ -98,6 +102,7 @@ typedef struct {
     ngx_flag_t                     json_errors;
 
     ngx_http_complex_value_t      *enforce;
+    ngx_flag_t                     enforce_dry_run;
 
     ngx_uint_t                     auto_pull;
     ngx_msec_t                     pull_timeout;
@@ -105,6 +110,8 @@ typedef struct {
     size_t                         max_json_element;
 
     ngx_str_t                      owner_label;
+
+    ngx_http_sockerless_observe_loc_conf_t  observe;
 } ngx_http_sockerless_loc_conf_t;
 
 
@@ -186,6 +193,9 @@ struct ngx_http_sockerless_ctx_s {
     ngx_buf_t                     *raw_header;  /* dockerd's header, as is */
     ngx_buf_t                     *from_client;
 
+    /* metrics and audit records */
+    ngx_http_sockerless_observe_t  observe;
+
     unsigned                       routed:1;
     unsigned                       answered:1;    /* a module-made answer */
     unsigned                       body_header_sent:1;
@@ -245,6 +255,8 @@ ngx_int_t ngx_http_sockerless_hijack_start(ngx_http_request_t *r,
 /* ngx_http_sockerless_filter.c */
 ngx_int_t ngx_http_sockerless_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *fmt, ...);
+ngx_int_t ngx_http_sockerless_send_json(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_buf_t *b);
 ngx_int_t ngx_http_sockerless_filter_init(ngx_conf_t *cf);
 
 /* ngx_http_sockerless_rewrite.c */
@@ -252,6 +264,36 @@ ngx_int_t ngx_http_sockerless_rewrite_init(ngx_conf_t *cf);
 
 /* ngx_http_sockerless_variables.c */
 ngx_int_t ngx_http_sockerless_add_variables(ngx_conf_t *cf);
+
+/* ngx_http_sockerless_metrics.c: observability's configuration, hooks */
+char *ngx_http_sockerless_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_sockerless_observe_create_conf(
+    ngx_http_sockerless_observe_loc_conf_t *conf);
+char *ngx_http_sockerless_observe_merge_conf(ngx_conf_t *cf,
+    ngx_http_sockerless_observe_loc_conf_t *prev,
+    ngx_http_sockerless_observe_loc_conf_t *conf, ngx_uint_t observed);
+ngx_int_t ngx_http_sockerless_observe_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_sockerless_decided(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
+void ngx_http_sockerless_observe_deny(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx);
+void ngx_http_sockerless_observe_hijack(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx);
+void ngx_http_sockerless_observe_upstream(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_int_t rc);
+void ngx_http_sockerless_observe_pull(ngx_uint_t pulled, ngx_uint_t status);
+void ngx_http_sockerless_metrics_count(ngx_uint_t counter);
+
+/* ngx_http_sockerless_audit.c */
+char *ngx_http_sockerless_audit_log(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_sockerless_audit(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_uint_t complete);
+
+/* ngx_http_sockerless_health.c */
+char *ngx_http_sockerless_health(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 
 extern ngx_module_t  ngx_http_sockerless_module;

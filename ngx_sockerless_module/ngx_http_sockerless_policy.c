@@ -640,10 +640,16 @@ ngx_http_sockerless_policy_verdict(ngx_http_request_t *r,
 {
     ngx_str_t                        none = ngx_string("-");
     ngx_sockerless_judge_t          *j;
+    ngx_http_sockerless_loc_conf_t  *slcf;
     ngx_http_sockerless_decision_t  *d;
 
     d = &ctx->decision;
     j = d->judge;
+
+    if (d->decision == NGX_HTTP_SOCKERLESS_WOULD_DENY && rc != NGX_ERROR) {
+        /* a dry run keeps the first reason it would have denied for */
+        return NGX_OK;
+    }
 
     if (rc == NGX_OK) {
         d->decision = NGX_HTTP_SOCKERLESS_ALLOW;
@@ -655,9 +661,22 @@ ngx_http_sockerless_policy_verdict(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    d->decision = NGX_HTTP_SOCKERLESS_DENY;
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
+
+    d->decision = slcf->enforce_dry_run ? NGX_HTTP_SOCKERLESS_WOULD_DENY
+                                        : NGX_HTTP_SOCKERLESS_DENY;
     d->reason = j->reason;
     d->status = j->status;
+
+    ngx_http_sockerless_observe_deny(r, ctx);
+
+    if (d->decision == NGX_HTTP_SOCKERLESS_WOULD_DENY) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "sockerless: %V would be denied by policy \"%V\" "
+                      "(sockerless_enforce_dry_run): %V",
+                      ctx->op ? &ctx->op->name : &none, &d->name, &d->reason);
+        return NGX_OK;
+    }
 
     if (j->status == NGX_HTTP_NOT_FOUND || j->status == NGX_HTTP_CONFLICT) {
         /* what another owns is, to this owner, what dockerd says of none */

@@ -779,6 +779,8 @@ ngx_http_sockerless_pull_finish(ngx_http_sockerless_pull_t *p)
     ngx_queue_remove(&p->queue);
     ngx_http_sockerless_pull_close(p);
 
+    ngx_http_sockerless_observe_pull(p->pulled, p->error);
+
     if (p->error == NGX_HTTP_NOT_FOUND || p->error == NGX_HTTP_UNAUTHORIZED
         || p->error == NGX_HTTP_FORBIDDEN
         || p->error == NGX_HTTP_INTERNAL_SERVER_ERROR)
@@ -935,6 +937,8 @@ ngx_http_sockerless_pull_cleanup(void *data)
                   "sockerless auto-pull of \"%V\": cancelled, the client "
                   "went away after %M ms", &p->image,
                   ngx_current_msec - p->start);
+
+    ngx_http_sockerless_observe_pull(0, NGX_HTTP_CLIENT_CLOSED_REQUEST);
 
     ngx_queue_remove(&p->queue);
     ngx_http_sockerless_pull_close(p);

@@ -644,6 +644,8 @@ ngx_http_sockerless_finalize_request(ngx_http_request_t *r, ngx_int_t rc)
     u = r->upstream;
     ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
 
+    ngx_http_sockerless_observe_upstream(r, ctx, rc);
+
     if (ctx == NULL || u->header_sent || rc < NGX_HTTP_SPECIAL_RESPONSE) {
         return;
     }

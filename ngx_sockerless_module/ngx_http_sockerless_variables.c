@@ -38,7 +38,8 @@ static ngx_str_t  ngx_http_sockerless_decisions[] = {
     ngx_null_string,
     ngx_string("allow"),
     ngx_string("deny"),
-    ngx_string("error")
+    ngx_string("error"),
+    ngx_string("would-deny")
 };
 
 
@@ -218,7 +219,9 @@ ngx_http_sockerless_decision_variable(ngx_http_request_t *r,
         break;
 
     default: /* NGX_HTTP_SOCKERLESS_VAR_REASON */
-        if (d->decision == NGX_HTTP_SOCKERLESS_DENY) {
+        if (d->decision == NGX_HTTP_SOCKERLESS_DENY
+            || d->decision == NGX_HTTP_SOCKERLESS_WOULD_DENY)
+        {
             ngx_http_sockerless_set_variable(v, d->reason.data,
                                              d->reason.len);
 

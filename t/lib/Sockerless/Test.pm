@@ -199,12 +199,15 @@ package Sockerless::Test;
 #   upstream_keepalive => N (default 16; 0: no keepalive directive)
 #   upstream_server    => "unix:/path" (default unix:$DOCKER_SOCK)
 #   log_format         => access log format (default: with $sockerless_*)
+#   workers            => N worker processes (default 1)
 sub _globals {
-    return <<'EOF';
+    my (%o) = @_;
+    my $workers = $o{workers} || 1;
+    return <<"EOF";
 load_module %%MODULE%%;
 
 master_process on;
-worker_processes 1;
+worker_processes $workers;
 # the worker connects to dockerd's root-owned socket
 user root;
 pid %%DIR%%/nginx.pid;
@@ -314,7 +317,7 @@ sub start_conf {
     chmod 0755, $dir;
     mkdir "$dir/$_" for @{ $o{mkdir} || [] };
 
-    $conf =~ s/%%TEST_GLOBALS%%/_globals()/e;
+    $conf =~ s/%%TEST_GLOBALS%%/_globals(%o)/e;
     $conf =~ s/%%TEST_GLOBALS_HTTP%%/_globals_http(%o)/e;
     my %ports;
     $conf =~ s{%%PORT(?:_(\w+))?%%}{$ports{$1 // ''} //= free_port()}ge;
