@@ -21,7 +21,7 @@
 #include "tap.h"
 
 
-#define T_NOPS          122
+#define T_NOPS          125
 #define T_TSV_OPS       108
 #define T_MAX_URI       1024
 
@@ -202,6 +202,21 @@ static t_route_case_t  t_route_cases[] = {
     { "GET", "/debug/pprof/symbol", "DebugPprofSymbol", "" },
     { "GET", "/debug/pprof/trace", "DebugPprofTrace", "" },
     { "GET", "/debug/pprof/heap", "DebugPprof", "" },
+    { "POST", "/libpod/exec/e1/start", "LibpodExecStart", "" },
+    { "POST", "/libpod/containers/c1/attach", "LibpodContainerAttach", "" },
+    { "GET", "/libpod/_ping", "Libpod", "" },
+
+    /* Podman's own API: its version prefix, any method, any path */
+
+    { "GET", "/v4.3.1/libpod/_ping", "Libpod", "" },
+    { "POST", "/v4.0.0/libpod/containers/create", "Libpod", "" },
+    { "POST", "/v4.3.1/libpod/exec/e1/start", "LibpodExecStart", "" },
+    { "DELETE", "/libpod/images/a/b", "Libpod", "" },
+    { "POST", "/libpod/play/kube", "Libpod", "" },
+    { "GET", "/libpod/exec/a/b/start", "Libpod", "" },
+    { "GET", "/libpod/", "Libpod", "" },
+    { "GET", "/libpod", NULL, NULL },
+    { "GET", "/libpodx/_ping", NULL, NULL },
 
     /* placeholders: ".*" takes "/" and is greedy */
 
@@ -641,17 +656,23 @@ t_table(void)
              || t_str(&op->method, "*"),
              "%s: a known method", t_op_name(i));
 
-        t_ok(op->groups && (op->groups & ~NGX_SOCKERLESS_GROUP_ALL) == 0,
+        /* Podman's own API is in no group */
+
+        t_ok((op->flags & NGX_SOCKERLESS_OP_LIBPOD)
+             ? op->groups == 0
+             : op->groups && (op->groups & ~NGX_SOCKERLESS_GROUP_ALL) == 0,
              "%s: groups", t_op_name(i));
 
         t_ok(!(op->flags & NGX_SOCKERLESS_OP_HIJACK)
              || (op->flags & NGX_SOCKERLESS_OP_STREAM),
              "%s: a hijacked stream streams", t_op_name(i));
 
-        t_ok(!(op->flags & NGX_SOCKERLESS_OP_OBJECT)
-             == (ngx_strstr(op->path.data, "{id}") == NULL
-                 && ngx_strstr(op->path.data, "{name}") == NULL),
-             "%s: OBJECT iff the path names an object", t_op_name(i));
+        t_ok((op->flags & NGX_SOCKERLESS_OP_LIBPOD)
+             ? !(op->flags & NGX_SOCKERLESS_OP_OBJECT)
+             : !(op->flags & NGX_SOCKERLESS_OP_OBJECT)
+               == (ngx_strstr(op->path.data, "{id}") == NULL
+                   && ngx_strstr(op->path.data, "{name}") == NULL),
+             "%s: OBJECT iff the path names a Docker object", t_op_name(i));
 
         /* "read" only ever reads */
 
@@ -707,7 +728,7 @@ t_groups(void)
 
     static char  *hijack[] = {
         "ContainerAttach", "ContainerAttachWebsocket", "ExecStart",
-        "Session", "Grpc", NULL
+        "Session", "Grpc", "LibpodExecStart", "LibpodContainerAttach", NULL
     };
 
     static char  *upload[] = {
@@ -889,7 +910,7 @@ t_routes(void)
         /* and with a version prefix */
 
         if (c->uri[0] != '/' || ngx_strcmp(c->uri, "/") == 0
-            || ngx_strncmp(c->uri, "/v1.41", 6) == 0
+            || (c->uri[1] == 'v' && c->uri[2] >= '0' && c->uri[2] <= '9')
             || ngx_strncmp(c->uri, "/%76", 4) == 0)
         {
             continue;
