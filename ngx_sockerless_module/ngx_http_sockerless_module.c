@@ -371,12 +371,15 @@ ngx_http_sockerless_create_loc_conf(ngx_conf_t *cf)
     conf->upstream.next_upstream_tries = 0;
 
     /*
-     * a stale keepalive connection is retried once on error; nginx never
-     * retries a POST that was sent, nor a request whose body was streamed
+     * a stale keepalive connection is retried once on error; a server of
+     * several (Swarm managers) that is down or does not answer in time
+     * hands the request to the next; nginx never retries a POST that was
+     * sent, nor a request whose body was streamed
      */
 
     conf->upstream.next_upstream = NGX_CONF_BITMASK_SET
-                                   |NGX_HTTP_UPSTREAM_FT_ERROR;
+                                   |NGX_HTTP_UPSTREAM_FT_ERROR
+                                   |NGX_HTTP_UPSTREAM_FT_TIMEOUT;
 
     return conf;
 }
