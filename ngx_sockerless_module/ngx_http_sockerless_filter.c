@@ -211,8 +211,19 @@ ngx_http_sockerless_upstream_message(ngx_http_request_t *r,
 
         if (ctx && !ctx->error.request_sent && ctx->error.upstream_errno) {
             p = ngx_slprintf(buf, last,
-                             "Cannot connect to the Docker daemon at %V: ",
+                             "Cannot connect to the Docker daemon at %V",
                              peer);
+
+            /*
+             * a connect(2) that was in progress failed later: nginx logged
+             * its error, errno is the one of the connect(2) call
+             */
+
+            if (ctx->error.upstream_errno == NGX_EINPROGRESS) {
+                return p;
+            }
+
+            p = ngx_slprintf(p, last, ": ");
             return ngx_strerror(ctx->error.upstream_errno, p, last - p);
         }
 
