@@ -67,7 +67,7 @@ my @PODS;
 
 # podman_service(): Debian's podman as a rootful "podman system service"
 # on a socket of its own, with storage, run and temp directories of its
-# own, loaded with the test image.  The settings this machine needs
+# own; the test registries are insecure ones.  The settings this machine needs
 # (docs/fleets.md): vfs storage, cgroupfs, runc, the file event logger,
 # no network namespace, and a nofile ulimit podman can set without
 # CAP_SYS_RESOURCE.  Skips the test without podman.
@@ -98,6 +98,11 @@ driver = "vfs"
 graphroot = "$dir/root"
 runroot = "$dir/run"
 EOF
+    close $fh;
+    # the test registries are plain HTTP
+    open $fh, '>', "$dir/registries.conf" or die;
+    printf $fh qq([[registry]]\nlocation = "%s"\ninsecure = true\n), $_
+        for registry(), registry_auth();
     close $fh;
     my $self = bless { dir => $dir, sock => "$dir/podman.sock",
         podman => $podman }, 'Sockerless::Fleet::Podman';
@@ -130,7 +135,8 @@ sub Sockerless::Fleet::Podman::dir { $_[0]{dir} }
 sub Sockerless::Fleet::Podman::env {
     my ($self) = @_;
     return (CONTAINERS_CONF => "$self->{dir}/containers.conf",
-        CONTAINERS_STORAGE_CONF => "$self->{dir}/storage.conf");
+        CONTAINERS_STORAGE_CONF => "$self->{dir}/storage.conf",
+        CONTAINERS_REGISTRIES_CONF => "$self->{dir}/registries.conf");
 }
 
 sub Sockerless::Fleet::Podman::log {
