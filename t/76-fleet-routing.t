@@ -343,6 +343,17 @@ like($err, qr/authentication required/, 'no identity: 401, Docker JSON');
 ($st, $h, $b) = http_request($port, 'GET', '/%6E1/_ping');
 is($st, 400, 'a prefix spelled otherwise is not removed: 400');
 
+# a build's query (its arguments) is kept out of logs behind a prefix too
+($st, $h, $b) = http_request($port, 'POST', '/n2/v1.41/build?t='
+    . unique_name('redact') . '&buildargs=%7B%22TOKEN%22%3A%22s3cr3t-arg%22%7D',
+    headers => ['Content-Type' => 'application/x-tar'],
+    body => tar_bytes('Dockerfile' => "FROM $image\n"));
+is($st, 200, 'a build with arguments behind /n2/');
+unlike($ng->access_log, qr/s3cr3t-arg/,
+    "the build's arguments are not in the access log");
+like($ng->access_log, qr{"POST /n2/v1\.41/build\?\.\.\. HTTP/1\.1" 200 }m,
+    'the request line is logged without its query');
+
 # --- the logs name the node -----------------------------------------------
 
 my $log = $ng->access_log;

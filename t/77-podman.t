@@ -228,7 +228,8 @@ is($rc, 0, '@all: the Docker API of Podman still works') or diag $err;
     print $fh "load_module $Sockerless::Test::MODULE;\nevents {}\n"
         . "http { sockerless_policy p { allow Libpod; } }\n";
     close $fh;
-    ($rc, $out, $err) = run_cmd('nginx', '-t', '-q', '-p', "$dir/",
+    ($rc, $out, $err) = run_cmd($Sockerless::Test::NGINX, '-t', '-q',
+        '-p', "$dir/",
         '-c', "$dir/bad.conf", '-g', "error_log $dir/err.log;");
     isnt($rc, 0, '"allow Libpod": nginx -t fails');
     like($err, qr/"Libpod" is Podman's own API: no policy allows it/,
