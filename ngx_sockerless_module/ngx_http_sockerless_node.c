@@ -17,7 +17,9 @@
  *
  * In a prefix location the location's prefix is not part of what dockerd
  * sees: "location /n1/" serves DOCKER_HOST=tcp://gw:2376/n1, whose
- * clients send "/n1/v1.41/containers/json".  The prefix is removed from
+ * clients send "/n1/v1.41/containers/json" (a location of the API's own
+ * paths, "location /v1.41/images/load", is not a node's prefix: its first
+ * segment is one the API routes).  The prefix is removed from
  * the request target as sent, and only when the target begins with it as
  * written: nginx chose the location on the decoded, normalized path, and
  * a target that reached the location in other spelling is refused rather
@@ -51,6 +53,7 @@ ngx_http_sockerless_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_sockerless_loc_conf_t *slcf = conf;
 
+    u_char                            *p, *q, *last;
     ngx_str_t                         *value;
     ngx_url_t                          u;
     ngx_http_core_loc_conf_t          *clcf;
@@ -93,7 +96,11 @@ ngx_http_sockerless_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         slcf->node = value[1];
     }
 
-    /* "location /n1/" and "location /n1" remove "/n1" */
+    /*
+     * "location /n1/" and "location /n1" remove "/n1"; a location of the
+     * API's own paths ("location /v1.41/images/load", "location
+     * /containers/") removes nothing
+     */
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
@@ -101,12 +108,18 @@ ngx_http_sockerless_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 #if (NGX_PCRE)
         && clcf->regex == NULL
 #endif
-        && clcf->name.len > 1)
+        && clcf->name.len > 1 && clcf->name.data[0] == '/')
     {
-        slcf->prefix = clcf->name;
+        p = clcf->name.data + 1;
+        last = clcf->name.data + clcf->name.len;
+        q = ngx_strlchr(p, last, '/');
 
-        if (slcf->prefix.data[slcf->prefix.len - 1] == '/') {
-            slcf->prefix.len--;
+        if (!ngx_sockerless_route_segment(p, (q ? q : last) - p)) {
+            slcf->prefix = clcf->name;
+
+            if (slcf->prefix.data[slcf->prefix.len - 1] == '/') {
+                slcf->prefix.len--;
+            }
         }
     }
 

@@ -70,7 +70,7 @@ static ngx_http_variable_t  ngx_http_sockerless_vars[] = {
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("sockerless_node"), NULL,
-      ngx_http_sockerless_node_variable, 0, 0, 0 },
+      ngx_http_sockerless_node_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };

@@ -63,6 +63,7 @@ static void t_groups(void);
 static void t_routes(void);
 static void t_canon(void);
 static void t_versions(void);
+static void t_segments(void);
 static void t_tsv(char *file);
 static void t_tsv_op(char *method, char *path, char *name);
 static void t_tsv_path(char *method, char *name, char *prefix, char *head,
@@ -471,6 +472,42 @@ static t_version_case_t  t_version_cases[] = {
 };
 
 
+/* first segments of the API's paths, and of others (a node's prefix) */
+
+typedef struct {
+    char                   *segment;
+    ngx_uint_t              api;
+} t_segment_case_t;
+
+
+static t_segment_case_t  t_segment_cases[] = {
+    { "containers", 1 },
+    { "images", 1 },
+    { "_ping", 1 },
+    { "exec", 1 },
+    { "build", 1 },
+    { "session", 1 },
+    { "distribution", 1 },
+    { "debug", 1 },
+    { "libpod", 1 },
+    { "v1.41", 1 },
+    { "v1", 1 },
+    { "v4.3.1", 1 },
+    { "v5-foo", 1 },
+    { "n1", 0 },
+    { "node-2", 0 },
+    { "swarm-managers", 0 },
+    { "v", 0 },
+    { "vx1", 0 },
+    { "v1/", 0 },
+    { "container", 0 },
+    { "containersx", 0 },
+    { "{anyroute:.*}", 0 },
+    { "", 0 },
+    { NULL, 0 }
+};
+
+
 int
 main(int argc, char **argv)
 {
@@ -479,6 +516,7 @@ main(int argc, char **argv)
     t_routes();
     t_canon();
     t_versions();
+    t_segments();
     t_tsv(argc > 1 ? argv[1] : NULL);
 
     free(t_work);
@@ -965,6 +1003,20 @@ t_canon(void)
 
     t_ok(rc == NGX_OK && t_str(&rt.path, "/a/%zz"),
          "a malformed escape is kept as is");
+}
+
+
+static void
+t_segments(void)
+{
+    t_segment_case_t  *c;
+
+    for (c = t_segment_cases; c->segment; c++) {
+        t_ok(ngx_sockerless_route_segment((u_char *) c->segment,
+                                          ngx_strlen(c->segment))
+             == c->api, "\"%s\" %s the first segment of an API path",
+             c->segment, c->api ? "is" : "is not");
+    }
 }
 
 
