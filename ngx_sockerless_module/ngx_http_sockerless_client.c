@@ -16,6 +16,12 @@
 
 
 static void ngx_http_sockerless_client_write_handler(ngx_event_t *wev);
+static ngx_int_t ngx_http_sockerless_client_connected(
+    ngx_http_sockerless_client_t *c);
+#if (NGX_HTTP_SSL)
+static void ngx_http_sockerless_client_ssl(ngx_http_sockerless_client_t *c);
+static void ngx_http_sockerless_client_ssl_handshake(ngx_connection_t *pc);
+#endif
 static void ngx_http_sockerless_client_read_handler(ngx_event_t *rev);
 static ngx_int_t ngx_http_sockerless_client_header(
     ngx_http_sockerless_client_t *c);
@@ -24,14 +30,52 @@ static void ngx_http_sockerless_client_fail(ngx_http_sockerless_client_t *c,
 
 
 ngx_int_t
-ngx_http_sockerless_client_addr(ngx_http_request_t *r, ngx_addr_t *addr)
+ngx_http_sockerless_client_addr(ngx_http_request_t *r,
+    ngx_http_sockerless_peer_t *peer)
 {
+    ngx_http_sockerless_ctx_t       *ctx;
     ngx_http_sockerless_loc_conf_t  *slcf;
+
+    ngx_memzero(peer, sizeof(ngx_http_sockerless_peer_t));
+
+    ctx = ngx_http_sockerless_get_ctx(r);
+
+    if (ctx == NULL || ngx_http_sockerless_node_find(r, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ctx->node_addr) {
+        peer->addr = *ctx->node_addr;
+
+    } else if (ngx_http_sockerless_client_upstream_addr(ctx->node_upstream,
+                                                        &peer->addr)
+               != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+#if (NGX_HTTP_SSL)
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
-    return ngx_http_sockerless_client_upstream_addr(slcf->upstream.upstream,
-                                                    addr);
+    if (slcf->ssl) {
+        peer->ssl = slcf->upstream.ssl;
+        peer->ssl_verify = slcf->upstream.ssl_verify;
+
+        if (ngx_http_sockerless_node_ssl_name(r, ctx, &peer->ssl_name)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+#else
+
+    (void) slcf;
+
+#endif
+
+    return NGX_OK;
 }
 
 
@@ -59,7 +103,7 @@ ngx_http_sockerless_client_upstream_addr(ngx_http_upstream_srv_conf_t *uscf,
 
 ngx_http_sockerless_client_t *
 ngx_http_sockerless_client_create(ngx_pool_t *pool, ngx_log_t *log,
-    ngx_addr_t *addr, size_t size, ngx_msec_t timeout)
+    ngx_http_sockerless_peer_t *peer, size_t size, ngx_msec_t timeout)
 {
     ngx_http_sockerless_client_t  *c;
 
@@ -70,8 +114,38 @@ ngx_http_sockerless_client_create(ngx_pool_t *pool, ngx_log_t *log,
 
     c->pool = pool;
     c->log = log;
-    c->addr = *addr;
     c->timeout = timeout;
+
+    /* the client may outlive the request: its own copy of the address */
+
+    c->addr.socklen = peer->addr.socklen;
+    c->addr.sockaddr = ngx_palloc(pool, peer->addr.socklen);
+    c->addr.name.len = peer->addr.name.len;
+    c->addr.name.data = ngx_pstrdup(pool, &peer->addr.name);
+
+    if (c->addr.sockaddr == NULL || c->addr.name.data == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(c->addr.sockaddr, peer->addr.sockaddr, peer->addr.socklen);
+
+#if (NGX_HTTP_SSL)
+
+    c->ssl = peer->ssl;
+    c->ssl_verify = peer->ssl_verify;
+
+    /* null-terminated, for SSL_set_tlsext_host_name() */
+
+    c->ssl_name.len = peer->ssl_name.len;
+    c->ssl_name.data = ngx_pnalloc(pool, peer->ssl_name.len + 1);
+    if (c->ssl_name.data == NULL) {
+        return NULL;
+    }
+
+    (void) ngx_cpystrn(c->ssl_name.data, peer->ssl_name.data,
+                       peer->ssl_name.len + 1);
+
+#endif
 
     c->in = ngx_create_temp_buf(pool, size);
     if (c->in == NULL) {
@@ -132,6 +206,7 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     }
 
     c->out = b;
+    c->connected = 0;
 
     ngx_memzero(&c->peer, sizeof(ngx_peer_connection_t));
 
@@ -166,6 +241,7 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
     pc = c->peer.connection;
 
     pc->data = c;
+    pc->pool = c->pool;
     pc->log = c->log;
     pc->read->log = c->log;
     pc->write->log = c->log;
@@ -185,10 +261,21 @@ ngx_http_sockerless_client_request(ngx_http_sockerless_client_t *c,
 void
 ngx_http_sockerless_client_close(ngx_http_sockerless_client_t *c)
 {
-    if (c->peer.connection) {
-        ngx_close_connection(c->peer.connection);
-        c->peer.connection = NULL;
+    if (c->peer.connection == NULL) {
+        return;
     }
+
+#if (NGX_HTTP_SSL)
+
+    if (c->peer.connection->ssl) {
+        c->peer.connection->ssl->no_wait_shutdown = 1;
+        (void) ngx_ssl_shutdown(c->peer.connection);
+    }
+
+#endif
+
+    ngx_close_connection(c->peer.connection);
+    c->peer.connection = NULL;
 }
 
 
@@ -201,6 +288,24 @@ ngx_http_sockerless_client_write_handler(ngx_event_t *wev)
 
     pc = wev->data;
     c = pc->data;
+
+    if (!c->connected) {
+
+        /* the connection is made, or failed */
+
+        if (ngx_http_sockerless_client_connected(c) != NGX_OK) {
+            return;
+        }
+
+#if (NGX_HTTP_SSL)
+
+        if (c->ssl) {
+            ngx_http_sockerless_client_ssl(c);
+            return;
+        }
+
+#endif
+    }
 
     while (c->out->pos < c->out->last) {
         n = pc->send(pc, c->out->pos, c->out->last - c->out->pos);
@@ -309,6 +414,132 @@ ngx_http_sockerless_client_read_handler(ngx_event_t *rev)
                                         "cannot wait for the Docker daemon");
     }
 }
+
+
+/* the connect(2) began by the request is done: did it succeed? */
+
+static ngx_int_t
+ngx_http_sockerless_client_connected(ngx_http_sockerless_client_t *c)
+{
+    int                err;
+    socklen_t          len;
+    ngx_connection_t  *pc;
+
+    pc = c->peer.connection;
+    c->connected = 1;
+
+    err = 0;
+    len = sizeof(int);
+
+    if (getsockopt(pc->fd, SOL_SOCKET, SO_ERROR, (void *) &err, &len) == -1) {
+        err = ngx_socket_errno;
+    }
+
+    if (err) {
+        ngx_http_sockerless_client_fail(c, NGX_ERROR, err,
+                                        "Cannot connect to the Docker "
+                                        "daemon at %V", &c->addr.name);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+#if (NGX_HTTP_SSL)
+
+/* a node over TLS: the handshake first, as the upstream to it does */
+
+static void
+ngx_http_sockerless_client_ssl(ngx_http_sockerless_client_t *c)
+{
+    ngx_int_t          rc;
+    ngx_connection_t  *pc;
+
+    pc = c->peer.connection;
+
+    if (ngx_ssl_create_connection(c->ssl, pc, NGX_SSL_CLIENT) != NGX_OK) {
+        ngx_http_sockerless_client_fail(c, NGX_ERROR, 0,
+                                        "no TLS to the Docker daemon at %V",
+                                        &c->addr.name);
+        return;
+    }
+
+#ifdef SSL_CTRL_SET_TLSEXT_HOSTNAME
+
+    /* no SNI for an address (RFC 6066) */
+
+    if (c->ssl_name.len && c->ssl_name.data[0] != '['
+        && ngx_inet_addr(c->ssl_name.data, c->ssl_name.len) == INADDR_NONE
+        && SSL_set_tlsext_host_name(pc->ssl->connection,
+                                    (char *) c->ssl_name.data)
+           == 0)
+    {
+        ngx_http_sockerless_client_fail(c, NGX_ERROR, 0,
+                                        "no TLS server name \"%V\" for the "
+                                        "Docker daemon at %V", &c->ssl_name,
+                                        &c->addr.name);
+        return;
+    }
+
+#endif
+
+    rc = ngx_ssl_handshake(pc);
+
+    if (rc == NGX_AGAIN) {
+        pc->ssl->handler = ngx_http_sockerless_client_ssl_handshake;
+        return;
+    }
+
+    ngx_http_sockerless_client_ssl_handshake(pc);
+}
+
+
+static void
+ngx_http_sockerless_client_ssl_handshake(ngx_connection_t *pc)
+{
+    long                           rc;
+    ngx_http_sockerless_client_t  *c;
+
+    c = pc->data;
+
+    if (!pc->ssl->handshaked) {
+        ngx_http_sockerless_client_fail(c, pc->read->timedout
+                                           ? NGX_HTTP_GATEWAY_TIME_OUT
+                                           : NGX_ERROR,
+                                        0, "the TLS handshake with the "
+                                        "Docker daemon at %V failed",
+                                        &c->addr.name);
+        return;
+    }
+
+    if (c->ssl_verify) {
+        rc = SSL_get_verify_result(pc->ssl->connection);
+
+        if (rc != X509_V_OK) {
+            ngx_http_sockerless_client_fail(c, NGX_ERROR, 0,
+                                            "the certificate of the Docker "
+                                            "daemon at %V: %s", &c->addr.name,
+                                            X509_verify_cert_error_string(rc));
+            return;
+        }
+
+        if (ngx_ssl_check_host(pc, &c->ssl_name) != NGX_OK) {
+            ngx_http_sockerless_client_fail(c, NGX_ERROR, 0,
+                                            "the certificate of the Docker "
+                                            "daemon at %V is not for \"%V\"",
+                                            &c->addr.name, &c->ssl_name);
+            return;
+        }
+    }
+
+    pc->read->handler = ngx_http_sockerless_client_read_handler;
+    pc->write->handler = ngx_http_sockerless_client_write_handler;
+
+    ngx_http_sockerless_client_write_handler(pc->write);
+}
+
+#endif
 
 
 /* "HTTP/1.x NNN ...": the status; the other headers are not needed */

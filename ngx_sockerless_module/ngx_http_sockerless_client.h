@@ -35,6 +35,18 @@
 
 typedef struct ngx_http_sockerless_client_s  ngx_http_sockerless_client_t;
 
+
+/* where side requests go: the request's node, over TLS or not */
+
+typedef struct {
+    ngx_addr_t                      addr;
+#if (NGX_HTTP_SSL)
+    ngx_ssl_t                      *ssl;       /* TLS to the node, or NULL */
+    ngx_str_t                       ssl_name;  /* SNI, checked if verify */
+    ngx_flag_t                      ssl_verify;
+#endif
+} ngx_http_sockerless_peer_t;
+
 typedef ngx_int_t (*ngx_http_sockerless_client_pt)(
     ngx_http_sockerless_client_t *c, ngx_int_t rc);
 
@@ -43,6 +55,11 @@ struct ngx_http_sockerless_client_s {
     ngx_pool_t                     *pool;
     ngx_log_t                      *log;
     ngx_addr_t                      addr;      /* dockerd */
+#if (NGX_HTTP_SSL)
+    ngx_ssl_t                      *ssl;       /* TLS to it, or NULL */
+    ngx_str_t                       ssl_name;
+    ngx_flag_t                      ssl_verify;
+#endif
     ngx_msec_t                      timeout;   /* dockerd quiet so long */
 
     ngx_buf_t                      *out;       /* the request */
@@ -60,20 +77,25 @@ struct ngx_http_sockerless_client_s {
 
     unsigned                        header:1;
     unsigned                        truncated:1;
+    unsigned                        connected:1;
 };
 
 
-/* the address of the dockerd that a request's location passes to */
+/*
+ * The dockerd of the request's node (the first server of an upstream{}),
+ * and how to talk TLS to it (ngx_http_sockerless_node.c)
+ */
 ngx_int_t ngx_http_sockerless_client_addr(ngx_http_request_t *r,
-    ngx_addr_t *addr);
+    ngx_http_sockerless_peer_t *peer);
 
 /* the address of an upstream's first server */
 ngx_int_t ngx_http_sockerless_client_upstream_addr(
     ngx_http_upstream_srv_conf_t *uscf, ngx_addr_t *addr);
 
+/* the client keeps a copy of "peer" in "pool" */
 ngx_http_sockerless_client_t *ngx_http_sockerless_client_create(
-    ngx_pool_t *pool, ngx_log_t *log, ngx_addr_t *addr, size_t size,
-    ngx_msec_t timeout);
+    ngx_pool_t *pool, ngx_log_t *log, ngx_http_sockerless_peer_t *peer,
+    size_t size, ngx_msec_t timeout);
 
 /*
  * Sends "method target" with "headers" (whole lines, CRLF included, or an

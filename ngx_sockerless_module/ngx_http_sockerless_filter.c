@@ -35,6 +35,9 @@ static ngx_buf_t *ngx_http_sockerless_json_message(ngx_http_request_t *r,
 static u_char *ngx_http_sockerless_special_message(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, ngx_uint_t status, u_char *buf,
     u_char *last);
+static u_char *ngx_http_sockerless_upstream_message(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_uint_t status, ngx_str_t *peer,
+    u_char *buf, u_char *last);
 static ngx_int_t ngx_http_sockerless_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_replace(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, u_char *msg, u_char *last);
@@ -151,36 +154,28 @@ ngx_http_sockerless_special_message(ngx_http_request_t *r,
     ngx_str_t                       *peer;
     ngx_str_t                        unknown = ngx_string("dockerd");
     ngx_http_core_loc_conf_t        *clcf;
-    ngx_http_sockerless_loc_conf_t  *slcf;
 
     peer = (ctx && ctx->error.peer.len) ? &ctx->error.peer : &unknown;
 
+    if (status == NGX_HTTP_BAD_GATEWAY
+        || status == NGX_HTTP_GATEWAY_TIME_OUT)
+    {
+        p = ngx_http_sockerless_upstream_message(r, ctx, status, peer, buf,
+                                                 last);
+
+        /* the node too, in a fleet: "... (node n2)" */
+
+        if (ctx && ctx->node.len
+            && (ctx->node.len != peer->len
+                || ngx_strncmp(ctx->node.data, peer->data, peer->len) != 0))
+        {
+            p = ngx_slprintf(p, last, " (node %V)", &ctx->node);
+        }
+
+        return p;
+    }
+
     switch (status) {
-
-    case NGX_HTTP_BAD_GATEWAY:
-
-        if (ctx && !ctx->error.request_sent && ctx->error.upstream_errno) {
-            p = ngx_slprintf(buf, last,
-                             "Cannot connect to the Docker daemon at %V: ",
-                             peer);
-            return ngx_strerror(ctx->error.upstream_errno, p, last - p);
-        }
-
-        return ngx_slprintf(buf, last, "the Docker daemon at %V closed the "
-                            "connection without a valid response", peer);
-
-    case NGX_HTTP_GATEWAY_TIME_OUT:
-        slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
-
-        if (ctx && !ctx->error.request_sent) {
-            return ngx_slprintf(buf, last, "timed out connecting to the "
-                                "Docker daemon at %V "
-                                "(sockerless_connect_timeout %M ms)",
-                                peer, slcf->upstream.connect_timeout);
-        }
-
-        return ngx_slprintf(buf, last, "timed out waiting for the Docker "
-                            "daemon at %V", peer);
 
     case NGX_HTTP_REQUEST_ENTITY_TOO_LARGE:
         clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
@@ -218,6 +213,52 @@ ngx_http_sockerless_special_message(ngx_http_request_t *r,
         return ngx_slprintf(buf, last, "request failed with status %ui",
                             status);
     }
+}
+
+
+static u_char *
+ngx_http_sockerless_upstream_message(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_uint_t status, ngx_str_t *peer,
+    u_char *buf, u_char *last)
+{
+    u_char                          *p;
+    ngx_http_sockerless_loc_conf_t  *slcf;
+
+    if (status == NGX_HTTP_BAD_GATEWAY) {
+
+        if (ctx && !ctx->error.request_sent && ctx->error.upstream_errno) {
+            p = ngx_slprintf(buf, last,
+                             "Cannot connect to the Docker daemon at %V",
+                             peer);
+
+            /*
+             * a connect(2) that was in progress failed later: nginx logged
+             * its error, errno is the one of the connect(2) call
+             */
+
+            if (ctx->error.upstream_errno == NGX_EINPROGRESS) {
+                return p;
+            }
+
+            p = ngx_slprintf(p, last, ": ");
+            return ngx_strerror(ctx->error.upstream_errno, p, last - p);
+        }
+
+        return ngx_slprintf(buf, last, "the Docker daemon at %V closed the "
+                            "connection without a valid response", peer);
+    }
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
+
+    if (ctx && !ctx->error.request_sent) {
+        return ngx_slprintf(buf, last, "timed out connecting to the "
+                            "Docker daemon at %V "
+                            "(sockerless_connect_timeout %M ms)",
+                            peer, slcf->upstream.connect_timeout);
+    }
+
+    return ngx_slprintf(buf, last, "timed out waiting for the Docker "
+                        "daemon at %V", peer);
 }
 
 

@@ -190,13 +190,18 @@ ngx_http_sockerless_health_probe(ngx_http_request_t *r,
     ngx_int_t                        rc;
     ngx_str_t                        target = ngx_string("/_ping");
     ngx_str_t                        none = ngx_null_string, message;
-    ngx_addr_t                       addr;
     ngx_pool_t                      *pool;
+    ngx_http_sockerless_peer_t       peer;
     ngx_http_sockerless_loc_conf_t  *slcf;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
-    if (ngx_http_sockerless_client_upstream_addr(slcf->observe.health, &addr)
+    ngx_memzero(&peer, sizeof(ngx_http_sockerless_peer_t));
+
+    /* the daemon of sockerless_health: its upstream's first server */
+
+    if (ngx_http_sockerless_client_upstream_addr(slcf->observe.health,
+                                                 &peer.addr)
         != NGX_OK)
     {
         ngx_str_set(&message, "the Docker daemon's upstream has no address");
@@ -216,7 +221,7 @@ ngx_http_sockerless_health_probe(ngx_http_request_t *r,
         return;
     }
 
-    st->client = ngx_http_sockerless_client_create(pool, &st->log, &addr,
+    st->client = ngx_http_sockerless_client_create(pool, &st->log, &peer,
                                            NGX_HTTP_SOCKERLESS_HEALTH_BUFFER,
                                            slcf->observe.health_timeout);
     if (st->client == NULL) {

@@ -64,6 +64,11 @@ static ngx_int_t ngx_http_sockerless_hijack_copy(ngx_http_request_t *r,
 static void ngx_http_sockerless_hijack_shutdown(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
 
+#if (NGX_SSL)
+static ngx_int_t ngx_http_sockerless_hijack_ssl_shutdown(
+    ngx_http_request_t *r, ngx_connection_t *pc);
+#endif
+
 #if (NGX_LINUX)
 static ngx_int_t ngx_http_sockerless_hijack_splice(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, ngx_uint_t *moved);
@@ -372,9 +377,29 @@ ngx_http_sockerless_hijack_shutdown(ngx_http_request_t *r,
         return;
     }
 
-    ctx->upstream_shut = 1;
-
     pc = r->upstream->peer.connection;
+
+#if (NGX_SSL)
+
+    if (pc->ssl && !ctx->upstream_write_error) {
+
+        /*
+         * a node over TLS: a close_notify, and the socket stays open both
+         * ways, for what the node still sends (TLS 1.3 half-close; the
+         * module on the node half-closes toward its dockerd in turn)
+         */
+
+        if (ngx_http_sockerless_hijack_ssl_shutdown(r, pc) == NGX_AGAIN) {
+            return;
+        }
+
+        ctx->upstream_shut = 1;
+        return;
+    }
+
+#endif
+
+    ctx->upstream_shut = 1;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "sockerless hijack: client eof, "
@@ -387,6 +412,50 @@ ngx_http_sockerless_hijack_shutdown(ngx_http_request_t *r,
                              ngx_shutdown_socket_n " failed");
     }
 }
+
+
+#if (NGX_SSL)
+
+/*
+ * SSL_shutdown() once: it sends the close_notify and returns 0 (the
+ * node's has not come), or 1; reading goes on after it.  NGX_AGAIN: the
+ * socket took no more, again on the next write event.
+ */
+
+static ngx_int_t
+ngx_http_sockerless_hijack_ssl_shutdown(ngx_http_request_t *r,
+    ngx_connection_t *pc)
+{
+    int  n, sslerr;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "sockerless hijack: client eof, "
+                   "close_notify to the node fd:%d", pc->fd);
+
+    ERR_clear_error();
+
+    n = SSL_shutdown(pc->ssl->connection);
+
+    if (n >= 0) {
+        return NGX_OK;
+    }
+
+    sslerr = SSL_get_error(pc->ssl->connection, n);
+
+    if (sslerr == SSL_ERROR_WANT_WRITE) {
+        pc->write->ready = 0;
+        return NGX_AGAIN;
+    }
+
+    if (sslerr != SSL_ERROR_WANT_READ) {
+        ngx_ssl_error(NGX_LOG_INFO, pc->log, 0,
+                      "SSL_shutdown() toward the node failed");
+    }
+
+    return NGX_OK;
+}
+
+#endif
 
 
 #if (NGX_LINUX)

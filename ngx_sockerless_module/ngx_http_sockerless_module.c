@@ -21,8 +21,8 @@ static char *ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf,
     void *parent, void *child);
 static ngx_int_t ngx_http_sockerless_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_sockerless_postconfiguration(ngx_conf_t *cf);
-static char *ngx_http_sockerless_pass(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
+static char *ngx_http_sockerless_pass_slot(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_sockerless_timeout_slot(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 
@@ -39,7 +39,7 @@ static ngx_command_t  ngx_http_sockerless_commands[] = {
 
     { ngx_string("sockerless_pass"),
       NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_sockerless_pass,
+      ngx_http_sockerless_pass_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -186,6 +186,61 @@ static ngx_command_t  ngx_http_sockerless_commands[] = {
       offsetof(ngx_http_sockerless_loc_conf_t, max_json_element),
       NULL },
 
+    /* nodes over TLS (ngx_http_sockerless_node.c) */
+
+    { ngx_string("sockerless_ssl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, ssl),
+      NULL },
+
+    { ngx_string("sockerless_ssl_certificate"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, ssl_certificate),
+      NULL },
+
+    { ngx_string("sockerless_ssl_certificate_key"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, ssl_certificate_key),
+      NULL },
+
+    { ngx_string("sockerless_ssl_trusted_certificate"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, ssl_trusted_certificate),
+      NULL },
+
+    { ngx_string("sockerless_ssl_verify_depth"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, ssl_verify_depth),
+      NULL },
+
+#if (NGX_HTTP_SSL)
+
+    { ngx_string("sockerless_ssl_verify"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, upstream.ssl_verify),
+      NULL },
+
+    { ngx_string("sockerless_ssl_name"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sockerless_loc_conf_t, upstream.ssl_name),
+      NULL },
+
+#endif
+
       ngx_null_command
 };
 
@@ -235,6 +290,7 @@ static ngx_str_t  ngx_http_sockerless_hide_headers[] = {
 
 static ngx_http_sockerless_stage_pt  ngx_http_sockerless_stages[] = {
     ngx_http_sockerless_guard,        /* subrequests, browsers (request.c) */
+    ngx_http_sockerless_node,         /* the node, the prefix (node.c) */
     ngx_http_sockerless_policy_line,  /* the request line (policy.c) */
     ngx_http_sockerless_body,         /* a body read whole (body.c) */
     ngx_http_sockerless_policy_body,  /* the body judged (policy.c) */
@@ -374,6 +430,8 @@ ngx_http_sockerless_create_loc_conf(ngx_conf_t *cf)
 
     ngx_http_sockerless_observe_create_conf(&conf->observe);
 
+    ngx_http_sockerless_node_create_conf(conf);
+
     /* the hardcoded values */
     conf->upstream.cyclic_temp_file = 0;
     conf->upstream.buffering = 0;
@@ -392,12 +450,15 @@ ngx_http_sockerless_create_loc_conf(ngx_conf_t *cf)
     conf->upstream.next_upstream_tries = 0;
 
     /*
-     * a stale keepalive connection is retried once on error; nginx never
-     * retries a POST that was sent, nor a request whose body was streamed
+     * a stale keepalive connection is retried once on error; a server of
+     * several (Swarm managers) that is down or does not answer in time
+     * hands the request to the next; nginx never retries a POST that was
+     * sent, nor a request whose body was streamed
      */
 
     conf->upstream.next_upstream = NGX_CONF_BITMASK_SET
-                                   |NGX_HTTP_UPSTREAM_FT_ERROR;
+                                   |NGX_HTTP_UPSTREAM_FT_ERROR
+                                   |NGX_HTTP_UPSTREAM_FT_TIMEOUT;
 
     return conf;
 }
@@ -499,8 +560,8 @@ ngx_http_sockerless_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->owner_label, prev->owner_label,
                              NGX_SOCKERLESS_OWNER_LABEL);
 
-    if (conf->upstream.upstream == NULL) {
-        conf->upstream.upstream = prev->upstream.upstream;
+    if (ngx_http_sockerless_node_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
     }
 
     hash.max_size = 512;
@@ -563,30 +624,18 @@ ngx_http_sockerless_postconfiguration(ngx_conf_t *cf)
 
 
 static char *
-ngx_http_sockerless_pass(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+ngx_http_sockerless_pass_slot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    ngx_http_sockerless_loc_conf_t *slcf = conf;
-
-    ngx_str_t                       *value;
-    ngx_url_t                        u;
+    char                            *rv;
     ngx_http_core_loc_conf_t        *clcf;
     ngx_http_core_srv_conf_t        *cscf;
     ngx_http_sockerless_loc_conf_t  *srv;
 
-    if (slcf->upstream.upstream) {
-        return "is duplicate";
-    }
+    /* an upstream, a socket, or variables (ngx_http_sockerless_node.c) */
 
-    value = cf->args->elts;
-
-    ngx_memzero(&u, sizeof(ngx_url_t));
-
-    u.url = value[1];
-    u.no_resolve = 1;
-
-    slcf->upstream.upstream = ngx_http_upstream_add(cf, &u, 0);
-    if (slcf->upstream.upstream == NULL) {
-        return NGX_CONF_ERROR;
+    rv = ngx_http_sockerless_pass(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
     }
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);

@@ -112,6 +112,16 @@ typedef struct {
     ngx_str_t                      owner_label;
 
     ngx_http_sockerless_observe_loc_conf_t  observe;
+
+    /* the node: ngx_http_sockerless_node.c */
+    ngx_http_complex_value_t      *pass;      /* sockerless_pass $var */
+    ngx_str_t                      node;      /* sockerless_pass, as written */
+    ngx_str_t                      prefix;    /* removed before routing */
+    ngx_flag_t                     ssl;
+    ngx_str_t                      ssl_certificate;
+    ngx_str_t                      ssl_certificate_key;
+    ngx_str_t                      ssl_trusted_certificate;
+    ngx_uint_t                     ssl_verify_depth;
 } ngx_http_sockerless_loc_conf_t;
 
 
@@ -196,6 +206,13 @@ struct ngx_http_sockerless_ctx_s {
     /* metrics and audit records */
     ngx_http_sockerless_observe_t  observe;
 
+    /* the node (ngx_http_sockerless_node.c) */
+    ngx_str_t                      prefix;      /* the one routed without */
+    ngx_http_sockerless_loc_conf_t *node_conf;  /* the node looked up in */
+    ngx_str_t                      node;        /* $sockerless_node */
+    ngx_http_upstream_srv_conf_t  *node_upstream;
+    ngx_addr_t                    *node_addr;   /* a unix: socket */
+
     unsigned                       routed:1;
     unsigned                       answered:1;    /* a module-made answer */
     unsigned                       body_header_sent:1;
@@ -203,6 +220,8 @@ struct ngx_http_sockerless_ctx_s {
     unsigned                       client_eof:1;
     unsigned                       upstream_shut:1;
     unsigned                       upstream_write_error:1;
+    unsigned                       node_found:1;
+    unsigned                       prefix_error:2;
 };
 
 
@@ -251,6 +270,27 @@ ngx_int_t ngx_http_sockerless_hijack_send_header(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
 ngx_int_t ngx_http_sockerless_hijack_start(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
+
+/* ngx_http_sockerless_node.c */
+#define NGX_HTTP_SOCKERLESS_PREFIX_OK      0
+#define NGX_HTTP_SOCKERLESS_PREFIX_ENCODED 1   /* not the prefix as sent */
+#define NGX_HTTP_SOCKERLESS_PREFIX_PATH    2   /* no "/" after the prefix */
+
+char *ngx_http_sockerless_pass(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_sockerless_node_create_conf(
+    ngx_http_sockerless_loc_conf_t *conf);
+char *ngx_http_sockerless_node_merge(ngx_conf_t *cf,
+    ngx_http_sockerless_loc_conf_t *prev,
+    ngx_http_sockerless_loc_conf_t *conf);
+ngx_int_t ngx_http_sockerless_node_find(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx);
+ngx_int_t ngx_http_sockerless_node(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
+ngx_int_t ngx_http_sockerless_node_upstream(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_upstream_t *u);
+ngx_int_t ngx_http_sockerless_node_ssl_name(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_str_t *name);
 
 /* ngx_http_sockerless_filter.c */
 ngx_int_t ngx_http_sockerless_send_error(ngx_http_request_t *r,

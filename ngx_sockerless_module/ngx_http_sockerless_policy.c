@@ -114,6 +114,12 @@ ngx_http_sockerless_policy_block(ngx_conf_t *cf, ngx_command_t *cmd,
 
     for (i = 0; i < ngx_sockerless_nops(); i++) {
         pl->rules.allow[i] = pl->rules.allow[i] && !deny[i];
+
+        /* Podman's own API: no policy allows it (its bodies are unjudged) */
+
+        if (ngx_sockerless_op(i)->flags & NGX_SOCKERLESS_OP_LIBPOD) {
+            pl->rules.allow[i] = 0;
+        }
     }
 
     if (pl->rules.privileged == NGX_CONF_UNSET_UINT) {
@@ -269,6 +275,16 @@ ngx_http_sockerless_policy_ops(ngx_conf_t *cf, u_char *ops)
                 && ngx_strncmp(op->name.data, value[i].data, value[i].len)
                    == 0)
             {
+                if ((op->flags & NGX_SOCKERLESS_OP_LIBPOD)
+                    && ngx_strcmp(value[0].data, "allow") == 0)
+                {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "\"%V\" is Podman's own API: no "
+                                       "policy allows it, its bodies are not "
+                                       "Docker-shaped", &value[i]);
+                    return NGX_CONF_ERROR;
+                }
+
                 ops[k] = 1;
                 found = 1;
             }

@@ -81,8 +81,8 @@ static ngx_http_sockerless_pull_t *ngx_http_sockerless_pull_create(
     ngx_http_request_t *r, ngx_str_t *image, ngx_str_t *name, ngx_str_t *tag,
     ngx_str_t *platform, ngx_str_t *auth);
 static ngx_http_sockerless_pull_t *ngx_http_sockerless_pull_find(
-    ngx_http_sockerless_main_conf_t *smcf, ngx_str_t *name, ngx_str_t *tag,
-    ngx_str_t *platform, ngx_str_t *auth);
+    ngx_http_request_t *r, ngx_http_sockerless_main_conf_t *smcf,
+    ngx_str_t *name, ngx_str_t *tag, ngx_str_t *platform, ngx_str_t *auth);
 static void ngx_http_sockerless_pull_begin(ngx_event_t *ev);
 static ngx_int_t ngx_http_sockerless_pull_step(ngx_http_sockerless_pull_t *p,
     ngx_uint_t step);
@@ -251,7 +251,7 @@ ngx_http_sockerless_pull_start(ngx_http_request_t *r,
 
     smcf = ngx_http_get_module_main_conf(r, ngx_http_sockerless_module);
 
-    p = ngx_http_sockerless_pull_find(smcf, &name, &tag, &platform, &auth);
+    p = ngx_http_sockerless_pull_find(r, smcf, &name, &tag, &platform, &auth);
 
     if (p == NULL) {
         p = ngx_http_sockerless_pull_create(r, image, &name, &tag, &platform,
@@ -296,11 +296,19 @@ ngx_http_sockerless_pull_start(ngx_http_request_t *r,
 
 
 static ngx_http_sockerless_pull_t *
-ngx_http_sockerless_pull_find(ngx_http_sockerless_main_conf_t *smcf,
-    ngx_str_t *name, ngx_str_t *tag, ngx_str_t *platform, ngx_str_t *auth)
+ngx_http_sockerless_pull_find(ngx_http_request_t *r,
+    ngx_http_sockerless_main_conf_t *smcf, ngx_str_t *name, ngx_str_t *tag,
+    ngx_str_t *platform, ngx_str_t *auth)
 {
     ngx_queue_t                 *q;
+    ngx_http_sockerless_peer_t   node;
     ngx_http_sockerless_pull_t  *p;
+
+    /* a pull is of one node's dockerd */
+
+    if (ngx_http_sockerless_client_addr(r, &node) != NGX_OK) {
+        return NULL;
+    }
 
     for (q = ngx_queue_head(&smcf->pulls);
          q != ngx_queue_sentinel(&smcf->pulls);
@@ -311,7 +319,11 @@ ngx_http_sockerless_pull_find(ngx_http_sockerless_main_conf_t *smcf,
         if (ngx_http_sockerless_str_eq(&p->name, name)
             && ngx_http_sockerless_str_eq(&p->tag, tag)
             && ngx_http_sockerless_str_eq(&p->platform, platform)
-            && ngx_http_sockerless_str_eq(&p->auth, auth))
+            && ngx_http_sockerless_str_eq(&p->auth, auth)
+            && ngx_cmp_sockaddr(p->client->addr.sockaddr,
+                                p->client->addr.socklen,
+                                node.addr.sockaddr, node.addr.socklen, 1)
+               == NGX_OK)
         {
             return p;
         }
@@ -327,8 +339,8 @@ ngx_http_sockerless_pull_create(ngx_http_request_t *r, ngx_str_t *image,
 {
     u_char                          *d;
     ngx_pool_t                      *pool;
-    ngx_addr_t                       addr;
     ngx_http_sockerless_pull_t      *p;
+    ngx_http_sockerless_peer_t       addr;
     ngx_http_sockerless_loc_conf_t  *slcf;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);

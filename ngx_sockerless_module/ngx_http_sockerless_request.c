@@ -8,7 +8,8 @@
  * The request as the module sees it: its context (the route, the
  * decision, the state of each stage), the request headers the module
  * looks for, and what is refused before any policy (subrequests, web
- * browsers).
+ * browsers).  A request is routed without the prefix of its location
+ * (ngx_http_sockerless_node.c), once nginx has chosen the location.
  *
  * An empty "Host" header over a unix socket: a request target without an
  * authority may come with an empty "Host" (RFC 9112, 3.2), and the docker
@@ -32,6 +33,7 @@
 
 
 static ngx_int_t ngx_http_sockerless_redact_handler(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_sockerless_redact_prefixed(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_headers_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_sockerless_process_host(ngx_http_request_t *r,
     ngx_table_elt_t *h, ngx_uint_t offset);
@@ -51,9 +53,11 @@ static ngx_str_t  ngx_http_sockerless_browser_headers[] = {
 ngx_http_sockerless_ctx_t *
 ngx_http_sockerless_get_ctx(ngx_http_request_t *r)
 {
-    u_char                     *work, *q;
-    size_t                      len;
-    ngx_http_sockerless_ctx_t  *ctx;
+    u_char                          *work, *q, *uri;
+    size_t                           len;
+    ngx_str_t                       *prefix;
+    ngx_http_sockerless_ctx_t       *ctx;
+    ngx_http_sockerless_loc_conf_t  *slcf;
 
     /*
      * subrequests (auth_request) share the main request's variables:
@@ -64,7 +68,17 @@ ngx_http_sockerless_get_ctx(ngx_http_request_t *r)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
 
-    if (ctx && ctx->routed) {
+    /*
+     * routed without the prefix of the location (ngx_http_sockerless_node.c)
+     * the request is in: routed again once nginx has chosen the location
+     */
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
+    prefix = &slcf->prefix;
+
+    if (ctx && ctx->routed
+        && ctx->prefix.data == prefix->data && ctx->prefix.len == prefix->len)
+    {
         return ctx;
     }
 
@@ -87,14 +101,44 @@ ngx_http_sockerless_get_ctx(ngx_http_request_t *r)
     /* what goes to dockerd, unless a stage rewrites it */
 
     ctx->target = r->unparsed_uri;
+    ctx->prefix = *prefix;
+    ctx->prefix_error = NGX_HTTP_SOCKERLESS_PREFIX_OK;
+    ctx->op = NULL;
+
+    if (prefix->len) {
+
+        if (r->unparsed_uri.len < prefix->len
+            || ngx_strncmp(r->unparsed_uri.data, prefix->data, prefix->len)
+               != 0)
+        {
+            ctx->prefix_error = NGX_HTTP_SOCKERLESS_PREFIX_ENCODED;
+
+        } else if (r->unparsed_uri.len == prefix->len
+                   || r->unparsed_uri.data[prefix->len] != '/')
+        {
+            ctx->prefix_error = NGX_HTTP_SOCKERLESS_PREFIX_PATH;
+        }
+
+        if (ctx->prefix_error) {
+            ngx_memzero(&ctx->route, sizeof(ngx_sockerless_route_t));
+            ctx->route.op = NGX_SOCKERLESS_OP_NONE;
+            ctx->routed = 1;
+
+            return ctx;
+        }
+
+        ctx->target.data += prefix->len;
+        ctx->target.len -= prefix->len;
+    }
 
     /* the path as the client sent it, without the query string */
 
-    len = r->unparsed_uri.len;
+    uri = ctx->target.data;
+    len = ctx->target.len;
 
-    q = ngx_strlchr(r->unparsed_uri.data, r->unparsed_uri.data + len, '?');
+    q = ngx_strlchr(uri, uri + len, '?');
     if (q) {
-        len = q - r->unparsed_uri.data;
+        len = q - uri;
     }
 
     work = ngx_pnalloc(r->pool, len + 1);
@@ -102,8 +146,7 @@ ngx_http_sockerless_get_ctx(ngx_http_request_t *r)
         return NULL;
     }
 
-    if (ngx_sockerless_route(r->unparsed_uri.data, len, &r->method_name,
-                             work, &ctx->route)
+    if (ngx_sockerless_route(uri, len, &r->method_name, work, &ctx->route)
         == NGX_OK)
     {
         ctx->op = ngx_sockerless_op(ctx->route.op);
@@ -233,8 +276,9 @@ ngx_http_sockerless_redact_handler(ngx_http_request_t *r)
 
     ctx = ngx_http_sockerless_get_ctx(r);
 
-    if (ctx == NULL || ctx->op == NULL
-        || !(ctx->op->flags & NGX_SOCKERLESS_OP_REDACT_QUERY))
+    if (ctx == NULL
+        || !(ctx->op ? (ctx->op->flags & NGX_SOCKERLESS_OP_REDACT_QUERY)
+                     : ngx_http_sockerless_redact_prefixed(r)))
     {
         return NGX_DECLINED;
     }
@@ -258,6 +302,52 @@ ngx_http_sockerless_redact_handler(ngx_http_request_t *r)
     r->request_line.data = p;
 
     return NGX_DECLINED;
+}
+
+
+/*
+ * The location, and so the prefix it removes, is not known yet: a path
+ * that routes to an operation whose query is redacted once some leading
+ * segments are removed is redacted.
+ */
+
+static ngx_uint_t
+ngx_http_sockerless_redact_prefixed(ngx_http_request_t *r)
+{
+    u_char                      *p, *last, *work;
+    ngx_sockerless_route_t       rt;
+    const ngx_sockerless_op_t   *op;
+
+    p = r->unparsed_uri.data;
+    last = ngx_strlchr(p, p + r->unparsed_uri.len, '?');
+
+    if (last == NULL) {
+        return 0;
+    }
+
+    work = ngx_pnalloc(r->pool, last - p);
+    if (work == NULL) {
+        return 1;
+    }
+
+    for (p++; p < last; p++) {
+
+        if (*p != '/') {
+            continue;
+        }
+
+        if (ngx_sockerless_route(p, last - p, &r->method_name, work, &rt)
+            == NGX_OK)
+        {
+            op = ngx_sockerless_op(rt.op);
+
+            if (op && (op->flags & NGX_SOCKERLESS_OP_REDACT_QUERY)) {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
 }
 
 

@@ -129,8 +129,8 @@ ngx_int_t
 ngx_http_sockerless_resolve(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next)
 {
-    ngx_addr_t                       addr;
     ngx_http_cleanup_t              *cln;
+    ngx_http_sockerless_peer_t       addr;
     ngx_sockerless_judge_t          *j;
     ngx_http_sockerless_resolve_t   *rs;
     ngx_http_sockerless_loc_conf_t  *slcf;

@@ -75,6 +75,12 @@ ngx_http_sockerless_forward(ngx_http_request_t *r,
     ngx_str_set(&u->schema, "http://");
     u->output.tag = (ngx_buf_tag_t) &ngx_http_sockerless_module;
 
+    /* the request's node: an upstream{}, a socket, over TLS or not */
+
+    if (ngx_http_sockerless_node_upstream(r, ctx, u) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     if (ctx->op && (ctx->op->flags & NGX_SOCKERLESS_OP_HIJACK)) {
         u->conf = slcf->upstream_hijack;
 
@@ -241,6 +247,10 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
     }
 
     *b->last++ = CR; *b->last++ = LF;
+
+    /* out at once, also through a TLS connection's buffer (a node) */
+
+    b->flush = 1;
 
     cl = ngx_alloc_chain_link(r->pool);
     if (cl == NULL) {
@@ -660,6 +670,9 @@ ngx_http_sockerless_finalize_request(ngx_http_request_t *r, ngx_int_t rc)
 
     if (u->peer.name) {
         ctx->error.peer = *u->peer.name;
+
+    } else if (ctx->node.len) {
+        ctx->error.peer = ctx->node;
 
     } else if (u->conf->upstream) {
         ctx->error.peer = u->conf->upstream->host;

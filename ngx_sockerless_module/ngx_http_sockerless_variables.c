@@ -28,6 +28,8 @@ static ngx_int_t ngx_http_sockerless_pulled_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_sockerless_decision_variable(
     ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sockerless_node_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static void ngx_http_sockerless_set_variable(ngx_http_variable_value_t *v,
     u_char *data, size_t len);
 
@@ -72,6 +74,8 @@ static ngx_http_variable_t  ngx_http_sockerless_vars[] = {
     { ngx_string("sockerless_owner"), NULL,
       ngx_http_sockerless_decision_variable, NGX_HTTP_SOCKERLESS_VAR_OWNER,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("sockerless_node"), NULL,
+      ngx_http_sockerless_node_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -91,6 +95,38 @@ ngx_http_sockerless_add_variables(ngx_conf_t *cf)
         var->get_handler = v->get_handler;
         var->data = v->data;
     }
+
+    return NGX_OK;
+}
+
+
+/* the upstream{} or socket the request goes to (ngx_http_sockerless_node.c) */
+
+static ngx_int_t
+ngx_http_sockerless_node_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_int_t                   rc;
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    ctx = ngx_http_sockerless_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    rc = ngx_http_sockerless_node_find(r, ctx);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc == NGX_DECLINED) {
+        /* no node: what a client asked for is not a name to keep */
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    ngx_http_sockerless_set_variable(v, ctx->node.data, ctx->node.len);
 
     return NGX_OK;
 }

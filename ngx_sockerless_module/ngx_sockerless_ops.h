@@ -53,6 +53,8 @@
 #define NGX_SOCKERLESS_OP_LIST           0x0200  /* label filters narrow it */
 #define NGX_SOCKERLESS_OP_SHARED         0x0400  /* changes what all share */
 #define NGX_SOCKERLESS_OP_EXTRA          0x0800  /* not in the API spec */
+#define NGX_SOCKERLESS_OP_LIBPOD         0x1000  /* Podman's own: no policy
+                                                    allows it */
 
 
 /* the kind of object an operation is about */
@@ -1017,6 +1019,35 @@
       "/debug/pprof/{name}",                                                  \
       G_SYSTEM,                                                               \
       F_EXTRA,                                                                \
+      K_NONE, J_NONE, A_NONE)                                                 \
+                                                                              \
+    /*                                                                        \
+     * Podman's own API (not dockerd's): "/libpod/..." with or without a      \
+     * version prefix.  Its bodies are not Docker-shaped (a SpecGenerator's   \
+     * top-level "privileged", "netns"), so that Docker-shaped checks would   \
+     * read them as harmless: outside every group, and no policy allows      \
+     * them, until each has checks of its own.  The hijacks are told apart   \
+     * so that they are relayed where no policy is enforced.                  \
+     */                                                                       \
+    X(libpod_exec_start, LibpodExecStart, "POST",                             \
+      "/libpod/exec/{id}/start",                                              \
+      "/libpod/exec/{id}/start",                                              \
+      0,                                                                      \
+      F_STREAM|F_HIJACK|F_EXTRA|F_LIBPOD,                                     \
+      K_NONE, J_NONE, A_NONE)                                                 \
+                                                                              \
+    X(libpod_container_attach, LibpodContainerAttach, "POST",                 \
+      "/libpod/containers/{name}/attach",                                     \
+      "/libpod/containers/{name}/attach",                                     \
+      0,                                                                      \
+      F_STREAM|F_HIJACK|F_EXTRA|F_LIBPOD,                                     \
+      K_NONE, J_NONE, A_NONE)                                                 \
+                                                                              \
+    X(libpod, Libpod, "*",                                                    \
+      "/libpod/{path}",                                                       \
+      "/libpod/{path:.*}",                                                    \
+      0,                                                                      \
+      F_STREAM|F_EXTRA|F_LIBPOD,                                              \
       K_NONE, J_NONE, A_NONE)
 
 

@@ -238,6 +238,67 @@ ngx_sockerless_decode(u_char *uri, size_t len, u_char *dst, size_t *n,
 }
 
 
+ngx_uint_t
+ngx_sockerless_route_segment(u_char *p, size_t len)
+{
+    u_char                     *r, *q, *end, *s;
+    size_t                      i;
+    ngx_uint_t                  n;
+    const ngx_sockerless_op_t  *op;
+
+    /* "/v{version:[0-9.]+}" for dockerd, "[0-9][0-9A-Za-z.-]*" for Podman */
+
+    if (len >= 2 && p[0] == 'v' && p[1] >= '0' && p[1] <= '9') {
+
+        for (i = 2; i < len; i++) {
+            if (!((p[i] >= '0' && p[i] <= '9') || p[i] == '.' || p[i] == '-'
+                  || ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z')))
+            {
+                break;
+            }
+        }
+
+        if (i == len) {
+            return 1;
+        }
+    }
+
+    for (n = 0; n < ngx_sockerless_nops(); n++) {
+        op = ngx_sockerless_op(n);
+
+        r = op->routes.data;
+        end = r + op->routes.len;
+
+        while (r < end) {
+
+            /* r is at a route's "/": its first segment, up to "/" or " " */
+
+            s = r + 1;
+
+            for (q = s; q < end && *q != '/' && *q != ' '; q++) {
+                /* void */
+            }
+
+            if ((size_t) (q - s) == len && len && s[0] != '{'
+                && ngx_memcmp(s, p, len) == 0)
+            {
+                return 1;
+            }
+
+            r = ngx_strlchr(q, end, ' ');
+
+            if (r == NULL) {
+                break;
+            }
+
+            r++;
+        }
+    }
+
+    return 0;
+}
+
+
 ngx_int_t
 ngx_sockerless_hex(u_char ch)
 {

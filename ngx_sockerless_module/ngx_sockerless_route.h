@@ -72,6 +72,13 @@ ngx_int_t ngx_sockerless_route(u_char *uri, size_t len, ngx_str_t *method,
 ngx_int_t ngx_sockerless_version_cmp(ngx_sockerless_route_t *rt,
     ngx_uint_t major, ngx_uint_t minor);
 
+/*
+ * 1 if [p, p + len) is the first segment of a path the API routes: a
+ * version prefix ("v1.41", Podman's "v4.3.1"), or the first segment of a
+ * route of the table ("containers", "_ping", "libpod", ...)
+ */
+ngx_uint_t ngx_sockerless_route_segment(u_char *p, size_t len);
+
 /* the value of a hexadecimal digit, or -1 */
 ngx_int_t ngx_sockerless_hex(u_char ch);
 

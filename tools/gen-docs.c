@@ -67,15 +67,21 @@ static void
 gen_coverage(void)
 {
     size_t                      len;
-    ngx_uint_t                  i, n, extra;
-    const char                 *p, *end;
+    ngx_uint_t                  i, n, extra, libpod;
+    const char                 *p, *end, *mark;
     const ngx_sockerless_op_t  *op;
 
     n = ngx_sockerless_nops();
     extra = 0;
+    libpod = 0;
 
     for (i = 0; i < n; i++) {
-        if (ngx_sockerless_op(i)->flags & NGX_SOCKERLESS_OP_EXTRA) {
+        op = ngx_sockerless_op(i);
+
+        if (op->flags & NGX_SOCKERLESS_OP_LIBPOD) {
+            libpod++;
+
+        } else if (op->flags & NGX_SOCKERLESS_OP_EXTRA) {
             extra++;
         }
     }
@@ -86,14 +92,16 @@ gen_coverage(void)
            "edit by hand.\n\n");
 
     printf("%lu operations: the %lu of the API spec (`operations.tsv`, "
-           "v1.56) and %lu that\ndockerd routes without documenting them "
-           "(marked *extra*).  The order is\ndockerd's registration order, "
-           "in which routes are tried: the first match\nwins.  A request is "
-           "routed on its decoded path, with or without a\n`/vN.M` prefix; "
-           "a path that dockerd would redirect (`//`, `.`, `..`) or\nrefuse "
-           "(a malformed `%%` escape) matches no operation.\n\n",
-           (unsigned long) n, (unsigned long) (n - extra),
-           (unsigned long) extra);
+           "v1.56), %lu that\ndockerd routes without documenting them "
+           "(marked *extra*) and %lu of\nPodman's own API (marked "
+           "*podman*, denied under any policy, see\ndocs/fleets.md).  The "
+           "order is dockerd's registration order, in which\nroutes are "
+           "tried: the first match wins.  A request is routed on its\n"
+           "decoded path, with or without a `/vN.M` prefix; a path that "
+           "dockerd\nwould redirect (`//`, `.`, `..`) or refuse (a malformed "
+           "`%%` escape)\nmatches no operation.\n\n",
+           (unsigned long) n, (unsigned long) (n - extra - libpod),
+           (unsigned long) extra, (unsigned long) libpod);
 
     printf("Placeholders in dockerd's patterns: `{x:.*}` matches anything, "
            "`/`\nincluded (`/images/reg:5000/team/app:1/json`); `{x:.+}` "
@@ -116,11 +124,13 @@ gen_coverage(void)
     for (i = 0; i < n; i++) {
         op = ngx_sockerless_op(i);
 
+        mark = (op->flags & NGX_SOCKERLESS_OP_LIBPOD) ? " (*podman*)"
+               : (op->flags & NGX_SOCKERLESS_OP_EXTRA) ? " (*extra*)" : "";
+
         printf("| %lu | %.*s | `%.*s` | %.*s%s | ", (unsigned long) i,
                (int) op->method.len, op->method.data,
                (int) op->path.len, op->path.data,
-               (int) op->name.len, op->name.data,
-               (op->flags & NGX_SOCKERLESS_OP_EXTRA) ? " (*extra*)" : "");
+               (int) op->name.len, op->name.data, mark);
 
         p = (const char *) op->routes.data;
         end = p + op->routes.len;
@@ -230,6 +240,12 @@ gen_action(const ngx_sockerless_op_t *op)
         printf("; the query is kept out of logs");
     }
 
+    if (op->flags & NGX_SOCKERLESS_OP_LIBPOD) {
+        printf("; policy: denied under any policy (Podman's own API, "
+               "see docs/fleets.md)");
+        return;
+    }
+
     if (op->flags & NGX_SOCKERLESS_OP_HOST) {
         printf("; policy: refused by `privileged off`");
         return;
@@ -324,6 +340,16 @@ gen_groups(void)
         printf("\n");
     }
 
-    printf("### @all\n\nEvery one of the %lu operations above.\n",
-           (unsigned long) ngx_sockerless_nops());
+    n = 0;
+
+    for (i = 0; i < ngx_sockerless_nops(); i++) {
+        if (ngx_sockerless_op(i)->flags & NGX_SOCKERLESS_OP_LIBPOD) {
+            n++;
+        }
+    }
+
+    printf("### @all\n\nEvery one of the %lu operations above.  The %lu "
+           "of Podman's own API\n(`/libpod/...`) are in no group, and no "
+           "policy allows them.\n",
+           (unsigned long) (ngx_sockerless_nops() - n), (unsigned long) n);
 }

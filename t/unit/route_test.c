@@ -21,7 +21,7 @@
 #include "tap.h"
 
 
-#define T_NOPS          122
+#define T_NOPS          125
 #define T_TSV_OPS       108
 #define T_MAX_URI       1024
 
@@ -63,6 +63,7 @@ static void t_groups(void);
 static void t_routes(void);
 static void t_canon(void);
 static void t_versions(void);
+static void t_segments(void);
 static void t_tsv(char *file);
 static void t_tsv_op(char *method, char *path, char *name);
 static void t_tsv_path(char *method, char *name, char *prefix, char *head,
@@ -202,6 +203,21 @@ static t_route_case_t  t_route_cases[] = {
     { "GET", "/debug/pprof/symbol", "DebugPprofSymbol", "" },
     { "GET", "/debug/pprof/trace", "DebugPprofTrace", "" },
     { "GET", "/debug/pprof/heap", "DebugPprof", "" },
+    { "POST", "/libpod/exec/e1/start", "LibpodExecStart", "" },
+    { "POST", "/libpod/containers/c1/attach", "LibpodContainerAttach", "" },
+    { "GET", "/libpod/_ping", "Libpod", "" },
+
+    /* Podman's own API: its version prefix, any method, any path */
+
+    { "GET", "/v4.3.1/libpod/_ping", "Libpod", "" },
+    { "POST", "/v4.0.0/libpod/containers/create", "Libpod", "" },
+    { "POST", "/v4.3.1/libpod/exec/e1/start", "LibpodExecStart", "" },
+    { "DELETE", "/libpod/images/a/b", "Libpod", "" },
+    { "POST", "/libpod/play/kube", "Libpod", "" },
+    { "GET", "/libpod/exec/a/b/start", "Libpod", "" },
+    { "GET", "/libpod/", "Libpod", "" },
+    { "GET", "/libpod", NULL, NULL },
+    { "GET", "/libpodx/_ping", NULL, NULL },
 
     /* placeholders: ".*" takes "/" and is greedy */
 
@@ -456,6 +472,42 @@ static t_version_case_t  t_version_cases[] = {
 };
 
 
+/* first segments of the API's paths, and of others (a node's prefix) */
+
+typedef struct {
+    char                   *segment;
+    ngx_uint_t              api;
+} t_segment_case_t;
+
+
+static t_segment_case_t  t_segment_cases[] = {
+    { "containers", 1 },
+    { "images", 1 },
+    { "_ping", 1 },
+    { "exec", 1 },
+    { "build", 1 },
+    { "session", 1 },
+    { "distribution", 1 },
+    { "debug", 1 },
+    { "libpod", 1 },
+    { "v1.41", 1 },
+    { "v1", 1 },
+    { "v4.3.1", 1 },
+    { "v5-foo", 1 },
+    { "n1", 0 },
+    { "node-2", 0 },
+    { "swarm-managers", 0 },
+    { "v", 0 },
+    { "vx1", 0 },
+    { "v1/", 0 },
+    { "container", 0 },
+    { "containersx", 0 },
+    { "{anyroute:.*}", 0 },
+    { "", 0 },
+    { NULL, 0 }
+};
+
+
 int
 main(int argc, char **argv)
 {
@@ -464,6 +516,7 @@ main(int argc, char **argv)
     t_routes();
     t_canon();
     t_versions();
+    t_segments();
     t_tsv(argc > 1 ? argv[1] : NULL);
 
     free(t_work);
@@ -641,17 +694,23 @@ t_table(void)
              || t_str(&op->method, "*"),
              "%s: a known method", t_op_name(i));
 
-        t_ok(op->groups && (op->groups & ~NGX_SOCKERLESS_GROUP_ALL) == 0,
+        /* Podman's own API is in no group */
+
+        t_ok((op->flags & NGX_SOCKERLESS_OP_LIBPOD)
+             ? op->groups == 0
+             : op->groups && (op->groups & ~NGX_SOCKERLESS_GROUP_ALL) == 0,
              "%s: groups", t_op_name(i));
 
         t_ok(!(op->flags & NGX_SOCKERLESS_OP_HIJACK)
              || (op->flags & NGX_SOCKERLESS_OP_STREAM),
              "%s: a hijacked stream streams", t_op_name(i));
 
-        t_ok(!(op->flags & NGX_SOCKERLESS_OP_OBJECT)
-             == (ngx_strstr(op->path.data, "{id}") == NULL
-                 && ngx_strstr(op->path.data, "{name}") == NULL),
-             "%s: OBJECT iff the path names an object", t_op_name(i));
+        t_ok((op->flags & NGX_SOCKERLESS_OP_LIBPOD)
+             ? !(op->flags & NGX_SOCKERLESS_OP_OBJECT)
+             : !(op->flags & NGX_SOCKERLESS_OP_OBJECT)
+               == (ngx_strstr(op->path.data, "{id}") == NULL
+                   && ngx_strstr(op->path.data, "{name}") == NULL),
+             "%s: OBJECT iff the path names a Docker object", t_op_name(i));
 
         /* "read" only ever reads */
 
@@ -707,7 +766,7 @@ t_groups(void)
 
     static char  *hijack[] = {
         "ContainerAttach", "ContainerAttachWebsocket", "ExecStart",
-        "Session", "Grpc", NULL
+        "Session", "Grpc", "LibpodExecStart", "LibpodContainerAttach", NULL
     };
 
     static char  *upload[] = {
@@ -889,7 +948,7 @@ t_routes(void)
         /* and with a version prefix */
 
         if (c->uri[0] != '/' || ngx_strcmp(c->uri, "/") == 0
-            || ngx_strncmp(c->uri, "/v1.41", 6) == 0
+            || (c->uri[1] == 'v' && c->uri[2] >= '0' && c->uri[2] <= '9')
             || ngx_strncmp(c->uri, "/%76", 4) == 0)
         {
             continue;
@@ -944,6 +1003,20 @@ t_canon(void)
 
     t_ok(rc == NGX_OK && t_str(&rt.path, "/a/%zz"),
          "a malformed escape is kept as is");
+}
+
+
+static void
+t_segments(void)
+{
+    t_segment_case_t  *c;
+
+    for (c = t_segment_cases; c->segment; c++) {
+        t_ok(ngx_sockerless_route_segment((u_char *) c->segment,
+                                          ngx_strlen(c->segment))
+             == c->api, "\"%s\" %s the first segment of an API path",
+             c->segment, c->api ? "is" : "is not");
+    }
 }
 
 
