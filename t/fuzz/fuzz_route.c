@@ -129,8 +129,8 @@ static void
 fuzz_check(ngx_str_t *method, u_char *uri, size_t len, u_char *work,
     ngx_sockerless_route_t *rt)
 {
-    u_char               *p;
-    ngx_sockerless_op_t  *op;
+    u_char                     *p;
+    const ngx_sockerless_op_t  *op;
 
     fuzz_assert(rt->canon <= NGX_SOCKERLESS_CANON_RELATIVE);
 
