@@ -292,6 +292,7 @@ sub start_nginx {
 # Options:
 #   vars     => { NAME => value }
 #   listens  => [unix socket paths to wait for]
+#   ports    => [TCP ports the config listens on itself, waited for]
 #   mkdir    => [directories made in the temp dir first]
 #   prefix   => [a command nginx runs under, e.g. unshare -n ...]
 #   current  => 0 to not make it the target of docker()
@@ -321,6 +322,8 @@ sub start_conf {
     $conf =~ s/%%TEST_GLOBALS_HTTP%%/_globals_http(%o)/e;
     my %ports;
     $conf =~ s{%%PORT(?:_(\w+))?%%}{$ports{$1 // ''} //= free_port()}ge;
+    # ports the caller chose itself, waited for as well
+    $ports{"_$_"} = $_ for @{ $o{ports} || [] };
     my %vars = (MODULE => $MODULE, DIR => $dir,
         DOCKER_SOCK => $ENV{DOCKER_SOCK}, REGISTRY => registry(),
         %{ $o{vars} || {} });
@@ -889,12 +892,14 @@ sub _complete_response {
 
 # request_bytes($method, $path, %opts): an HTTP/1.1 request with
 # "Connection: close".  headers => [name => value, ...], body => bytes,
-# chunked => 1 (in chunks of chunk_size, default 4096)
+# chunked => 1 (in chunks of chunk_size, default 4096), host => the Host
+# header (default localhost)
 sub request_bytes {
     my ($method, $path, %o) = @_;
     my $body = $o{body};
     my @h = @{ $o{headers} || [] };
-    my $req = "$method $path HTTP/1.1\r\nHost: localhost\r\n"
+    my $host = $o{host} // 'localhost';
+    my $req = "$method $path HTTP/1.1\r\nHost: $host\r\n"
         . "Connection: close\r\n";
     while (my ($k, $v) = splice @h, 0, 2) {
         $req .= "$k: $v\r\n";
