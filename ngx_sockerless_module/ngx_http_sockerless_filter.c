@@ -43,7 +43,6 @@ static ngx_int_t ngx_http_sockerless_replace(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, u_char *msg, u_char *last);
 static u_char *ngx_http_sockerless_conflict_message(ngx_http_request_t *r,
     u_char *buf, u_char *last);
-static void *ngx_http_sockerless_filter_alloc(void *data, size_t size);
 static ngx_int_t ngx_http_sockerless_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
 static ngx_int_t ngx_http_sockerless_text_filter(ngx_http_request_t *r,
@@ -459,7 +458,7 @@ ngx_http_sockerless_conflict_message(ngx_http_request_t *r, u_char *buf,
     ngx_str_t  name;
 
     if (ngx_sockerless_query_get(&r->args, "name", &name,
-                                 ngx_http_sockerless_filter_alloc, r->pool)
+                                 ngx_http_sockerless_palloc, r->pool)
         != NGX_OK)
     {
         ngx_str_set(&name, "");
@@ -470,12 +469,6 @@ ngx_http_sockerless_conflict_message(ngx_http_request_t *r, u_char *buf,
                         "to choose another name.", &name);
 }
 
-
-static void *
-ngx_http_sockerless_filter_alloc(void *data, size_t size)
-{
-    return ngx_palloc((ngx_pool_t *) data, size);
-}
 
 
 ngx_int_t

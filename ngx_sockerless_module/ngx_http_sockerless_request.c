@@ -328,6 +328,13 @@ ngx_http_sockerless_own_origin(ngx_http_request_t *r, ngx_str_t *origin)
 }
 
 
+void *
+ngx_http_sockerless_palloc(void *pool, size_t size)
+{
+    return ngx_palloc((ngx_pool_t *) pool, size);
+}
+
+
 ngx_int_t
 ngx_http_sockerless_request_init(ngx_conf_t *cf)
 {

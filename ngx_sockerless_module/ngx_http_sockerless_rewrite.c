@@ -64,7 +64,6 @@ static ngx_int_t ngx_http_sockerless_rewrite_out(void *data, u_char *p,
 static ngx_int_t ngx_http_sockerless_rewrite_link(
     ngx_http_sockerless_rewrite_t *rw);
 static void ngx_http_sockerless_rewrite_cleanup(void *data);
-static void *ngx_http_sockerless_rewrite_alloc(void *data, size_t size);
 
 
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
@@ -125,7 +124,7 @@ ngx_http_sockerless_rewrite_header_filter(ngx_http_request_t *r)
     conf.labels = labels;
     conf.nlabels = n;
     conf.max_element = slcf->max_json_element;
-    conf.alloc = ngx_http_sockerless_rewrite_alloc;
+    conf.alloc = ngx_http_sockerless_palloc;
     conf.data = r->pool;
     conf.out = ngx_http_sockerless_rewrite_out;
     conf.out_data = rw;
@@ -402,12 +401,6 @@ ngx_http_sockerless_rewrite_cleanup(void *data)
     ngx_sockerless_answer_free(data);
 }
 
-
-static void *
-ngx_http_sockerless_rewrite_alloc(void *data, size_t size)
-{
-    return ngx_palloc((ngx_pool_t *) data, size);
-}
 
 
 ngx_int_t
