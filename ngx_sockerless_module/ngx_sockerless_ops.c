@@ -85,6 +85,7 @@
 #define A_DF          NGX_SOCKERLESS_ANSWER_DF
 #define A_EVENTS      NGX_SOCKERLESS_ANSWER_EVENTS
 #define A_SWARM       NGX_SOCKERLESS_ANSWER_SWARM
+#define A_NETWORK     NGX_SOCKERLESS_ANSWER_NETWORK
 
 
 #define ngx_sockerless_op_entry(id, name, method, path, routes, groups,      \

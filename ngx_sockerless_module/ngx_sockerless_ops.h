@@ -110,6 +110,7 @@
 #define NGX_SOCKERLESS_ANSWER_DF         14
 #define NGX_SOCKERLESS_ANSWER_EVENTS     15
 #define NGX_SOCKERLESS_ANSWER_SWARM      16
+#define NGX_SOCKERLESS_ANSWER_NETWORK    17
 
 /* what a policy redacts in answers ("redact env secrets;") */
 #define NGX_SOCKERLESS_REDACT_ENV        0x0001  /* values of variables */
@@ -930,7 +931,7 @@
       "/networks/{id:.+}",                                                    \
       G_READ|G_NETWORKS,                                                      \
       F_OBJECT,                                                               \
-      K_NETWORK, J_NONE, A_NONE)                                              \
+      K_NETWORK, J_NONE, A_NETWORK)                                           \
                                                                               \
     X(network_create, NetworkCreate, "POST",                                  \
       "/networks/create",                                                     \

@@ -80,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_assert(a.len == 0 || ngx_memcmp(a.buf, b.buf, a.len) == 0);
         fuzz_assert(a.len <= size - 2);
 
-        if (!ngx_sockerless_answer_needed(how % 17, (how >> 5) & 3,
+        if (!ngx_sockerless_answer_needed(how % 18, (how >> 5) & 3,
                                           (how >> 7) & 1))
         {
             fuzz_assert(a.len == size - 2);
@@ -110,7 +110,7 @@ fuzz_run(ngx_uint_t how, size_t chunk, const u_char *p, size_t len,
 
     ngx_memzero(&conf, sizeof(ngx_sockerless_answer_conf_t));
 
-    conf.shape = how % 17;
+    conf.shape = how % 18;
     conf.redact = (how >> 5) & 3;
     conf.labels = labels;
     conf.nlabels = (how >> 7) & 1;

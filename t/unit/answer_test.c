@@ -47,6 +47,25 @@ static void t_bounded(void);
 
 static t_case_t  t_cases[] = {
 
+    { "a network's containers, under labels: none", 
+      NGX_SOCKERLESS_ANSWER_NETWORK, 0, "team=red",
+      "{\"Name\":\"n\",\"Containers\":{\"aa\":{\"Name\":\"x\"}, "
+      "\"bb\":{\"Name\":\"y\",\"Labels\":{\"team\":\"red\"}}},"
+      "\"Labels\":{\"team\":\"red\"},\"Options\":{}}",
+      "{\"Name\":\"n\",\"Containers\":{\"bb\":{\"Name\":\"y\","
+      "\"Labels\":{\"team\":\"red\"}}},"
+      "\"Labels\":{\"team\":\"red\"},\"Options\":{}}" },
+
+    { "a network's containers: empty stays empty",
+      NGX_SOCKERLESS_ANSWER_NETWORK, 0, "team=red",
+      "{\"Containers\":{},\"Id\":\"i\"}",
+      "{\"Containers\":{},\"Id\":\"i\"}" },
+
+    { "a network, no labels: untouched", NGX_SOCKERLESS_ANSWER_NETWORK, 0,
+      NULL,
+      "{\"Containers\":{\"aa\":{\"Name\":\"x\"}}}",
+      "{\"Containers\":{\"aa\":{\"Name\":\"x\"}}}" },
+
     { "no rule: byte for byte", NGX_SOCKERLESS_ANSWER_CONTAINER, 0, NULL,
       "{\"Id\":\"x\", \"Config\":{\"Env\":[\"A=1\"]},\"N\":1.50e3}",
       "{\"Id\":\"x\", \"Config\":{\"Env\":[\"A=1\"]},\"N\":1.50e3}" },
@@ -63,7 +82,12 @@ static t_case_t  t_cases[] = {
     { "an escaped = is no name's end", NGX_SOCKERLESS_ANSWER_CONTAINER,
       NGX_SOCKERLESS_REDACT_ENV, NULL,
       "{\"Config\":{\"Env\":[\"A\\u003dsecret=x\",\"B\\n=y\"]}}",
-      "{\"Config\":{\"Env\":[\"A=\",\"B\\u000a=\"]}}" },
+      "{\"Config\":{\"Env\":[\"A=\",\"B\\n=\"]}}" },
+
+    { "names as they came, no value as it came",
+      NGX_SOCKERLESS_ANSWER_CONTAINER, NGX_SOCKERLESS_REDACT_ENV, NULL,
+      "{\"Config\":{\"Env\":[\"=x\",\"C\\u00e9\\n\",\"\\u0044=\\u003d\"]}}",
+      "{\"Config\":{\"Env\":[\"=\",\"C\\u00e9\\n\",\"\\u0044=\"]}}" },
 
     { "env, not secrets", NGX_SOCKERLESS_ANSWER_CONTAINER,
       NGX_SOCKERLESS_REDACT_SECRETS, NULL,
