@@ -98,6 +98,7 @@ static ngx_uint_t ngx_sockerless_answer_match(ngx_sockerless_answer_t *a,
     const char *path, ngx_uint_t depth);
 static int ngx_sockerless_answer_value(ngx_sockerless_answer_t *a);
 static int ngx_sockerless_answer_done(ngx_sockerless_answer_t *a);
+static int ngx_sockerless_answer_hold(ngx_sockerless_answer_t *a);
 static ngx_int_t ngx_sockerless_answer_name(u_char *p, size_t len);
 static int ngx_sockerless_answer_push(ngx_sockerless_answer_t *a,
     ngx_uint_t array);
@@ -536,7 +537,6 @@ ngx_sockerless_answer_match(ngx_sockerless_answer_t *a, const char *path,
 static int
 ngx_sockerless_answer_value(ngx_sockerless_answer_t *a)
 {
-    size_t                          start;
     ngx_sockerless_answer_frame_t  *parent;
 
     if (a->depth == 0 || a->holding) {
@@ -548,6 +548,17 @@ ngx_sockerless_answer_value(ngx_sockerless_answer_t *a)
     if (!parent->array || !parent->filtered) {
         return 1;
     }
+
+    return ngx_sockerless_answer_hold(a);
+}
+
+
+/* the element (or member) that begins with this token is held */
+
+static int
+ngx_sockerless_answer_hold(ngx_sockerless_answer_t *a)
+{
+    size_t  start;
 
     start = ngx_sockerless_answer_start(a);
 
@@ -834,25 +845,13 @@ ngx_sockerless_answer_map_key(void *data, const unsigned char *s, size_t len)
 {
     ngx_sockerless_answer_t  *a = data;
 
-    size_t                          start;
     ngx_sockerless_answer_frame_t  *f;
 
     f = &a->stack[a->depth - 1];
 
-    if (f->filtered && !a->holding) {
+    if (f->filtered && !a->holding && !ngx_sockerless_answer_hold(a)) {
         /* a member of a filtered object is held from its key on */
-
-        start = ngx_sockerless_answer_start(a);
-
-        if (ngx_sockerless_answer_emit(a, a->safe) != NGX_OK) {
-            a->rc = NGX_ERROR;
-            return 0;
-        }
-
-        a->emit = start;
-        a->holding = a->depth + 1;
-        a->hold_len = 0;
-        a->matched = 0;
+        return 0;
     }
 
     if (len > NGX_SOCKERLESS_ANSWER_KEY) {
