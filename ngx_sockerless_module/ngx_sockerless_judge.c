@@ -1279,11 +1279,43 @@ ngx_sockerless_judge_network(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *body)
 {
     ngx_int_t             rc;
-    ngx_sockerless_jv_t  *v, *o;
+    ngx_sockerless_jv_t  *v, *o, *name;
 
     rc = ngx_sockerless_judge_label(j, body, "");
-    if (rc != NGX_OK || j->rules->privileged) {
+    if (rc != NGX_OK) {
         return rc;
+    }
+
+    /*
+     * dockerd makes a second network of a name it has unless told not to,
+     * and its answer gives the first one's ID: under an owner it is told
+     */
+
+    name = ngx_sockerless_json_get(body, "Name");
+    v = ngx_sockerless_json_get(body, "CheckDuplicate");
+
+    if (j->rules->owned && name && name->type == NGX_SOCKERLESS_JSON_STRING
+        && name->str.len
+        && (v == NULL || v->type == NGX_SOCKERLESS_JSON_FALSE
+            || v->type == NGX_SOCKERLESS_JSON_NULL))
+    {
+        if (v) {
+            rc = ngx_sockerless_judge_edit(j, v->off, v->end,
+                                           (u_char *) "true", 4);
+
+        } else {
+            rc = ngx_sockerless_judge_edit(j, name->end, name->end,
+                                           (u_char *) ",\"CheckDuplicate\""
+                                           ":true", 22);
+        }
+
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    if (j->rules->privileged) {
+        return NGX_OK;
     }
 
     v = ngx_sockerless_json_get(body, "Driver");

@@ -379,6 +379,27 @@ static t_case_t  t_cases[] = {
       T_ALLOW, NULL, 0, "{\"Name\":\"n\"}" },
     { "tenant", "POST", "/networks/create", "{}",
       T_ALLOW, NULL, 0, "{\"Labels\":{\"io.sockerless.owner\":\"alice\"}}" },
+
+    /* a network name another has: 409, not a second one and its ID */
+
+    { "tenant", "POST", "/networks/create", "{\"Name\":\"n\"}",
+      T_ALLOW, NULL, 0, "{\"Labels\":{\"io.sockerless.owner\":\"alice\"},"
+      "\"Name\":\"n\",\"CheckDuplicate\":true}" },
+    { "tenant", "POST", "/networks/create",
+      "{\"Name\":\"n\",\"checkDuplicate\":false,\"Internal\":true}",
+      T_ALLOW, NULL, 0, "{\"Labels\":{\"io.sockerless.owner\":\"alice\"},"
+      "\"Name\":\"n\",\"checkDuplicate\":true,\"Internal\":true}" },
+    { "tenant", "POST", "/networks/create",
+      "{\"Name\":\"n\",\"CheckDuplicate\":null}",
+      T_ALLOW, NULL, 0, "{\"Labels\":{\"io.sockerless.owner\":\"alice\"},"
+      "\"Name\":\"n\",\"CheckDuplicate\":true}" },
+    { "tenant", "POST", "/networks/create",
+      "{\"Name\":\"n\",\"CheckDuplicate\":true}",
+      T_ALLOW, NULL, 0, "{\"Labels\":{\"io.sockerless.owner\":\"alice\"},"
+      "\"Name\":\"n\",\"CheckDuplicate\":true}" },
+    { "full", "POST", "/networks/create",
+      "{\"Name\":\"n\",\"CheckDuplicate\":false}",
+      T_ALLOW, NULL, 0, "{\"Name\":\"n\",\"CheckDuplicate\":false}" },
     { "tenant", "GET", "/containers/web/json", NULL, T_ALLOW, NULL, 1, NULL },
     { "tenant", "GET", "/v1.41/exec/e1/json", NULL, T_ALLOW, NULL, 1,
       NULL },
