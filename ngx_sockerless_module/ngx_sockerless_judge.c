@@ -122,7 +122,7 @@ static ngx_int_t ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *hc, const char *where);
 static ngx_int_t ngx_sockerless_judge_owner_container(
     ngx_sockerless_judge_t *j, ngx_str_t *ref, const char *where,
-    const char *field);
+    const char *field, ngx_uint_t checks);
 static ngx_int_t ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *obj, const char *where);
 static ngx_int_t ngx_sockerless_judge_commit_query(ngx_sockerless_judge_t *j,
@@ -530,8 +530,10 @@ ngx_int_t
 ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
     ngx_sockerless_ref_t *ref, ngx_str_t *owner, ngx_str_t *id)
 {
-    u_char     *p;
-    ngx_int_t   rc;
+    char        *fmt;
+    u_char      *p;
+    ngx_int_t    rc;
+    ngx_uint_t   status;
 
     if ((ref->checks & NGX_SOCKERLESS_REF_CLAIM)
         && (owner == NULL || owner->len != j->owner.len
@@ -557,17 +559,27 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
     if (owner == NULL || owner->len != j->owner.len
         || ngx_memcmp(owner->data, j->owner.data, j->owner.len) != 0)
     {
-        /* another's, or nobody's: to this owner, there is no such object */
+        /*
+         * another's, or nobody's: to this owner, there is no such object;
+         * a create's settings name objects dockerd's create refuses with
+         * 400 when missing (or its start does: a 404 at create would make
+         * the docker CLI pull the image and try again)
+         */
+
+        fmt = (ref->checks & NGX_SOCKERLESS_REF_LINK)
+              ? "could not get container for %V: No such container: %V"
+              : (char *) ngx_sockerless_missing[ref->kind].data;
+
+        status = (ref->checks & NGX_SOCKERLESS_REF_SETTING)
+                 ? NGX_SOCKERLESS_BAD_REQUEST : NGX_SOCKERLESS_NOT_FOUND;
 
         p = ngx_sockerless_judge_sprintf(j->words,
-                                  j->words + sizeof(j->words),
-                                  (char *) ngx_sockerless_missing[ref->kind]
-                                                                    .data,
-                                  &ref->name);
+                                  j->words + sizeof(j->words), fmt,
+                                  &ref->name, &ref->name);
         j->message.data = j->words;
         j->message.len = p - j->words;
 
-        return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_NOT_FOUND,
+        return ngx_sockerless_judge_deny(j, status,
                                          "owner: %s %V (%s) is not the "
                                          "owner's",
                                          ngx_sockerless_kind_name(ref->kind),
@@ -2169,7 +2181,9 @@ ngx_sockerless_judge_endpoints(ngx_sockerless_judge_t *j,
 
         if (j->rules->owned && !ngx_sockerless_judge_builtin(&e->key)) {
             rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK,
-                                          &e->key, NGX_SOCKERLESS_REF_OWNED,
+                                          &e->key,
+                                          NGX_SOCKERLESS_REF_OWNED
+                                          |NGX_SOCKERLESS_REF_SETTING,
                                           "NetworkingConfig.",
                                           "EndpointsConfig", NULL);
             if (rc != NGX_OK) {
@@ -2466,7 +2480,8 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
             name.len = v->str.len - 10;
 
             rc = ngx_sockerless_judge_owner_container(j, &name, where,
-                                                ngx_sockerless_ns_fields[i]);
+                                                ngx_sockerless_ns_fields[i],
+                                                0);
             if (rc != NGX_OK) {
                 return rc;
             }
@@ -2478,7 +2493,9 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
             && !ngx_sockerless_judge_shares(&v->str))
         {
             rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK,
-                                          &v->str, NGX_SOCKERLESS_REF_OWNED,
+                                          &v->str,
+                                          NGX_SOCKERLESS_REF_OWNED
+                                          |NGX_SOCKERLESS_REF_SETTING,
                                           where, "NetworkMode", NULL);
             if (rc != NGX_OK) {
                 return rc;
@@ -2507,8 +2524,15 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
                 name.len = colon - name.data;
             }
 
+            if (i && name.len && name.data[0] == '/') {
+                /* "/name:/container/alias", as an inspection shows links */
+                name.data++;
+                name.len--;
+            }
+
             rc = ngx_sockerless_judge_owner_container(j, &name, where,
-                                             i ? "Links" : "VolumesFrom");
+                                             i ? "Links" : "VolumesFrom",
+                                             i ? NGX_SOCKERLESS_REF_LINK : 0);
             if (rc != NGX_OK) {
                 return rc;
             }
@@ -2539,7 +2563,8 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
             rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME,
                                           &name,
                                           NGX_SOCKERLESS_REF_OWNED
-                                          |NGX_SOCKERLESS_REF_CREATE,
+                                          |NGX_SOCKERLESS_REF_CREATE
+                                          |NGX_SOCKERLESS_REF_CLAIM,
                                           where, "Binds", NULL);
             if (rc != NGX_OK) {
                 return rc;
@@ -2564,7 +2589,8 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
             rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME,
                                           &src->str,
                                           NGX_SOCKERLESS_REF_OWNED
-                                          |NGX_SOCKERLESS_REF_CREATE,
+                                          |NGX_SOCKERLESS_REF_CREATE
+                                          |NGX_SOCKERLESS_REF_CLAIM,
                                           where, "Mounts", NULL);
             if (rc != NGX_OK) {
                 return rc;
@@ -2583,15 +2609,16 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
 
 static ngx_int_t
 ngx_sockerless_judge_owner_container(ngx_sockerless_judge_t *j,
-    ngx_str_t *ref, const char *where, const char *field)
+    ngx_str_t *ref, const char *where, const char *field, ngx_uint_t checks)
 {
     if (ref->len == 0) {
         return NGX_OK;
     }
 
     return ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_CONTAINER, ref,
-                                    NGX_SOCKERLESS_REF_OWNED, where, field,
-                                    NULL);
+                                    NGX_SOCKERLESS_REF_OWNED
+                                    |NGX_SOCKERLESS_REF_SETTING|checks,
+                                    where, field, NULL);
 }
 
 
