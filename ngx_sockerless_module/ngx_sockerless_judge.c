@@ -566,9 +566,17 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
          * the docker CLI pull the image and try again)
          */
 
-        fmt = (ref->checks & NGX_SOCKERLESS_REF_LINK)
-              ? "could not get container for %V: No such container: %V"
-              : (char *) ngx_sockerless_missing[ref->kind].data;
+        if (ref->checks & NGX_SOCKERLESS_REF_LINK) {
+            fmt = "could not get container for %V: No such container: %V";
+
+        } else if ((ref->checks & NGX_SOCKERLESS_REF_PATH) && j->op
+                   && (j->op->flags & NGX_SOCKERLESS_OP_CANNOT_KILL))
+        {
+            fmt = "Cannot kill container: %V: No such container: %V";
+
+        } else {
+            fmt = (char *) ngx_sockerless_missing[ref->kind].data;
+        }
 
         status = (ref->checks & NGX_SOCKERLESS_REF_SETTING)
                  ? NGX_SOCKERLESS_BAD_REQUEST : NGX_SOCKERLESS_NOT_FOUND;

@@ -53,6 +53,8 @@
 #define NGX_SOCKERLESS_OP_LIST           0x0200  /* label filters narrow it */
 #define NGX_SOCKERLESS_OP_SHARED         0x0400  /* changes what all share */
 #define NGX_SOCKERLESS_OP_EXTRA          0x0800  /* not in the API spec */
+#define NGX_SOCKERLESS_OP_CANNOT_KILL    0x1000  /* dockerd says "Cannot kill
+                                                    container: <name>: " */
 
 
 /* the kind of object an operation is about */
@@ -249,7 +251,7 @@
       "/containers/{id}/kill",                                                \
       "/containers/{name:.*}/kill",                                           \
       G_LIFECYCLE|G_CONTAINERS,                                               \
-      F_OBJECT,                                                               \
+      F_OBJECT|F_CANNOT_KILL,                                                 \
       K_CONTAINER, J_NONE, A_NONE)                                            \
                                                                               \
     X(container_pause, ContainerPause, "POST",                                \

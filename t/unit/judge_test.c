@@ -507,6 +507,8 @@ static t_ref_case_t  t_ref_cases[] = {
 
     { "tenant", "GET", "/containers/web/json", NULL, T_THEIRS, 404,
       "No such container: web" },
+    { "tenant", "POST", "/v1.41/containers/web/kill?signal=KILL", NULL,
+      T_THEIRS, 404, "Cannot kill container: web: No such container: web" },
     { "tenant", "POST", "/networks/n1/connect", "{\"Container\":\"web\"}",
       T_THEIRS, 404, "network n1 not found" },
     { "tenant", "POST", "/commit?container=web", NULL, T_THEIRS, 404,
