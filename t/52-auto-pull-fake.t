@@ -227,7 +227,9 @@ sub create {
     like($r[2] // '', qr{^POST /v1\.41/containers/create\?name=x&platform=linux%2Farm64 },
         'ok: then the create');
     my ($sent) = ($r[2] // '') =~ /\r\n\r\n(.*)\z/s;
-    is($sent, $body, 'ok: the create body is forwarded unchanged');
+    # but for the owner label, empty: no image's label makes an owner
+    is($sent, $body =~ s/"Labels":\{/"Labels":{"io.sockerless.owner":"",/r,
+        'ok: the create body is forwarded as sent, with an empty owner');
     wait_until(sub { $nginx->access_log =~ / 201 pulled=/ }, 5);
     like($nginx->access_log, qr{ 201 pulled=\[reg\.example:5000/team/ok:1\.2\]},
         'ok: $sockerless_pulled');
