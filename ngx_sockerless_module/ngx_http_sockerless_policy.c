@@ -693,7 +693,7 @@ ngx_http_sockerless_policy_verdict(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    if (j->status == NGX_HTTP_NOT_FOUND || j->status == NGX_HTTP_CONFLICT) {
+    if (j->message.len) {
         /* what another owns is, to this owner, what dockerd says of none */
 
         return ngx_http_sockerless_send_error(r, j->status, "%V",

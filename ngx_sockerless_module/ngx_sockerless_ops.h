@@ -55,6 +55,8 @@
 #define NGX_SOCKERLESS_OP_EXTRA          0x0800  /* not in the API spec */
 #define NGX_SOCKERLESS_OP_LIBPOD         0x1000  /* Podman's own: no policy
                                                     allows it */
+#define NGX_SOCKERLESS_OP_CANNOT_KILL    0x2000  /* dockerd says "Cannot kill
+                                                    container: <name>: " */
 
 
 /* the kind of object an operation is about */
@@ -256,7 +258,7 @@
       "/containers/{id}/kill",                                                \
       "/containers/{name:.*}/kill",                                           \
       G_LIFECYCLE|G_CONTAINERS,                                               \
-      F_OBJECT,                                                               \
+      F_OBJECT|F_CANNOT_KILL,                                                 \
       K_CONTAINER, J_NONE, A_NONE)                                            \
                                                                               \
     X(container_pause, ContainerPause, "POST",                                \

@@ -296,6 +296,8 @@ sub start_nginx {
 #   mkdir    => [directories made in the temp dir first]
 #   prefix   => [a command nginx runs under, e.g. unshare -n ...]
 #   current  => 0 to not make it the target of docker()
+#   ports    => { name => N }: the port of %%PORT_<name>%% (%%PORT%%:
+#               the name ""), not a free one (an nginx started again)
 #   force_module => 1 to start nginx in reference mode too
 #   expect_alerts => [qr//]: [alert]/[crit]/[emerg] lines that this
 #                   test provokes on purpose (see ->expect_alert)
@@ -320,7 +322,7 @@ sub start_conf {
 
     $conf =~ s/%%TEST_GLOBALS%%/_globals(%o)/e;
     $conf =~ s/%%TEST_GLOBALS_HTTP%%/_globals_http(%o)/e;
-    my %ports;
+    my %ports = %{ $o{ports} || {} };
     $conf =~ s{%%PORT(?:_(\w+))?%%}{$ports{$1 // ''} //= free_port()}ge;
     # ports the caller chose itself, waited for as well
     $ports{"_$_"} = $_ for @{ $o{ports} || [] };
