@@ -322,10 +322,12 @@ sub start_conf {
 
     $conf =~ s/%%TEST_GLOBALS%%/_globals(%o)/e;
     $conf =~ s/%%TEST_GLOBALS_HTTP%%/_globals_http(%o)/e;
-    my %ports = %{ $o{ports} || {} };
+    # ports => { name => N }: %%PORT_name%% given; ports => [N, ...]:
+    # ports the caller wrote into the configuration itself, waited for
+    my $given = $o{ports} || {};
+    my %ports = ref $given eq 'HASH' ? %$given : ();
     $conf =~ s{%%PORT(?:_(\w+))?%%}{$ports{$1 // ''} //= free_port()}ge;
-    # ports the caller chose itself, waited for as well
-    $ports{"_$_"} = $_ for @{ $o{ports} || [] };
+    $ports{"_$_"} = $_ for ref $given eq 'ARRAY' ? @$given : ();
     my %vars = (MODULE => $MODULE, DIR => $dir,
         DOCKER_SOCK => $ENV{DOCKER_SOCK}, REGISTRY => registry(),
         %{ $o{vars} || {} });
