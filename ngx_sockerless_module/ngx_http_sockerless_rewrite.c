@@ -74,7 +74,7 @@ static ngx_int_t
 ngx_http_sockerless_rewrite_header_filter(ngx_http_request_t *r)
 {
     ngx_str_t                       *labels;
-    ngx_uint_t                       n;
+    ngx_uint_t                       n, narrow;
     ngx_pool_cleanup_t              *cln;
     ngx_sockerless_rules_t          *rules;
     ngx_http_sockerless_ctx_t       *ctx;
@@ -105,7 +105,11 @@ ngx_http_sockerless_rewrite_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    if (!ngx_sockerless_answer_needed(ctx->op->answer, rules->redact, n)) {
+    narrow = (rules->owned ? NGX_SOCKERLESS_NARROW_OWNER : 0)
+             | (rules->visible ? NGX_SOCKERLESS_NARROW_VISIBLE : 0);
+
+    if (!ngx_sockerless_answer_needed(ctx->op->answer, rules->redact, narrow))
+    {
         return ngx_http_next_header_filter(r);
     }
 
@@ -123,6 +127,7 @@ ngx_http_sockerless_rewrite_header_filter(ngx_http_request_t *r)
     conf.redact = rules->redact;
     conf.labels = labels;
     conf.nlabels = n;
+    conf.narrow = narrow;
     conf.max_element = slcf->max_json_element;
     conf.alloc = ngx_http_sockerless_palloc;
     conf.data = r->pool;

@@ -46,6 +46,7 @@ typedef struct {
 
 typedef struct {
     ngx_uint_t                     shape;
+    ngx_uint_t                     narrow;    /* what filters it */
     const char                    *path;      /* of the filtered list */
 } ngx_sockerless_answer_list_t;
 
@@ -212,21 +213,28 @@ static ngx_sockerless_answer_rule_t  ngx_sockerless_answer_rules[] = {
 /* the lists whose elements are decided by their labels */
 
 static ngx_sockerless_answer_list_t  ngx_sockerless_answer_lists[] = {
-    { NGX_SOCKERLESS_ANSWER_DF, "Containers" },
-    { NGX_SOCKERLESS_ANSWER_DF, "Volumes" },
+    { NGX_SOCKERLESS_ANSWER_DF,
+      NGX_SOCKERLESS_NARROW_OWNER|NGX_SOCKERLESS_NARROW_VISIBLE,
+      "Containers" },
+    { NGX_SOCKERLESS_ANSWER_DF,
+      NGX_SOCKERLESS_NARROW_OWNER|NGX_SOCKERLESS_NARROW_VISIBLE,
+      "Volumes" },
 
     /*
      * a network's containers, by ID: their entries carry no labels, so
-     * none is kept (the hidden ones would show, by ID and name)
+     * none is kept (the hidden ones would show, by ID and name).  Not for
+     * an owner: only the owner's containers can be put on its networks
+     * but by a policy without owner.
      */
-    { NGX_SOCKERLESS_ANSWER_NETWORK, "Containers" },
-    { 0, NULL }
+    { NGX_SOCKERLESS_ANSWER_NETWORK, NGX_SOCKERLESS_NARROW_VISIBLE,
+      "Containers" },
+    { 0, 0, NULL }
 };
 
 
 ngx_uint_t
 ngx_sockerless_answer_needed(ngx_uint_t shape, ngx_uint_t redact,
-    ngx_uint_t nlabels)
+    ngx_uint_t narrow)
 {
     ngx_sockerless_answer_list_t  *l;
     ngx_sockerless_answer_rule_t  *r;
@@ -237,12 +245,12 @@ ngx_sockerless_answer_needed(ngx_uint_t shape, ngx_uint_t redact,
         }
     }
 
-    if (nlabels == 0) {
+    if (narrow == 0) {
         return 0;
     }
 
     for (l = ngx_sockerless_answer_lists; l->path; l++) {
-        if (l->shape == shape) {
+        if (l->shape == shape && (l->narrow & narrow)) {
             return 1;
         }
     }
@@ -674,9 +682,9 @@ ngx_sockerless_answer_push(ngx_sockerless_answer_t *a, ngx_uint_t array)
     ngx_memzero(f, sizeof(ngx_sockerless_answer_frame_t));
     f->array = array;
 
-    if (a->conf.nlabels) {
+    if (a->conf.narrow) {
         for (l = ngx_sockerless_answer_lists; l->path; l++) {
-            if (l->shape == a->conf.shape
+            if (l->shape == a->conf.shape && (l->narrow & a->conf.narrow)
                 && ngx_sockerless_answer_match(a, l->path, a->depth))
             {
                 f->filtered = 1;

@@ -81,7 +81,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_assert(a.len <= size - 2);
 
         if (!ngx_sockerless_answer_needed(how % 18, (how >> 5) & 3,
-                                          (how >> 7) & 1))
+                                          ((how >> 7) & 1) ? 3 : 0))
         {
             fuzz_assert(a.len == size - 2);
             fuzz_assert(a.len == 0
@@ -114,6 +114,8 @@ fuzz_run(ngx_uint_t how, size_t chunk, const u_char *p, size_t len,
     conf.redact = (how >> 5) & 3;
     conf.labels = labels;
     conf.nlabels = (how >> 7) & 1;
+    conf.narrow = conf.nlabels ? NGX_SOCKERLESS_NARROW_OWNER
+                                 |NGX_SOCKERLESS_NARROW_VISIBLE : 0;
     conf.max_element = 1 << 20;   /* over any input: limits are unit-tested */
     conf.alloc = fuzz_alloc;
     conf.out = fuzz_out;

@@ -190,6 +190,12 @@ main(void)
          "a container list has no env: passed untouched");
     t_ok(!ngx_sockerless_answer_needed(NGX_SOCKERLESS_ANSWER_DF, 0, 0),
          "df without labels: untouched");
+    t_ok(!ngx_sockerless_answer_needed(NGX_SOCKERLESS_ANSWER_NETWORK, 0,
+                                       NGX_SOCKERLESS_NARROW_OWNER),
+         "a network under an owner: untouched");
+    t_ok(ngx_sockerless_answer_needed(NGX_SOCKERLESS_ANSWER_NETWORK, 0,
+                                      NGX_SOCKERLESS_NARROW_VISIBLE),
+         "a network under visible: its containers left out");
 
     t_bounded();
 
@@ -224,6 +230,8 @@ t_run(t_case_t *c, size_t chunk, t_out_t *out)
         label.len = ngx_strlen(c->labels);
         conf.labels = &label;
         conf.nlabels = 1;
+        conf.narrow = NGX_SOCKERLESS_NARROW_OWNER
+                      |NGX_SOCKERLESS_NARROW_VISIBLE;
     }
 
     a = ngx_sockerless_answer_create(&conf);
@@ -281,6 +289,7 @@ t_bounded(void)
     conf.shape = NGX_SOCKERLESS_ANSWER_DF;
     conf.labels = &label;
     conf.nlabels = 1;
+    conf.narrow = NGX_SOCKERLESS_NARROW_OWNER;
     conf.max_element = 4096;
     conf.alloc = t_arena_alloc;
     conf.out = t_out;
