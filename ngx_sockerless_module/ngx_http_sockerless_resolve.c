@@ -228,9 +228,13 @@ ngx_http_sockerless_resolve_cached(ngx_http_sockerless_resolve_t *rs,
     if (!(ref->checks & NGX_SOCKERLESS_REF_OWNED)
         || (ref->checks & (NGX_SOCKERLESS_REF_NOT_HOST
                            |NGX_SOCKERLESS_REF_CREATE
-                           |NGX_SOCKERLESS_REF_CLAIM)))
+                           |NGX_SOCKERLESS_REF_CLAIM
+                           |NGX_SOCKERLESS_REF_NETWORKS)))
     {
-        /* the host's network, a volume to make, a name to take: ask */
+        /*
+         * the host's network, a volume to make, a name to take, the
+         * networks a container has now: ask
+         */
         return NGX_DECLINED;
     }
 
@@ -430,6 +434,9 @@ ngx_http_sockerless_resolve_answer(ngx_http_sockerless_resolve_t *rs,
     }
 
     rc = ngx_sockerless_judge_answer(j, ref, answer, &id);
+
+    /* the judge may have added references: its array may have moved */
+    ref = (ngx_sockerless_ref_t *) j->refs->elts + rs->ref;
 
     if (rc == NGX_DONE) {
 

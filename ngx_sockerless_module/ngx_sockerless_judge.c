@@ -42,6 +42,8 @@ typedef struct {
 
 static ngx_int_t ngx_sockerless_judge_deny(ngx_sockerless_judge_t *j,
     ngx_uint_t status, const char *fmt, ...);
+static ngx_int_t ngx_sockerless_judge_joined(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *answer);
 static ngx_int_t ngx_sockerless_judge_ref(ngx_sockerless_judge_t *j,
     ngx_uint_t kind, ngx_str_t *name, ngx_uint_t checks, const char *where,
     const char *field, ngx_sockerless_jv_t *node);
@@ -430,6 +432,7 @@ ngx_int_t
 ngx_sockerless_judge_answer(ngx_sockerless_judge_t *j,
     ngx_sockerless_ref_t *ref, ngx_sockerless_jv_t *answer, ngx_str_t *id)
 {
+    ngx_int_t             rc;
     ngx_str_t            *owner;
     ngx_sockerless_jv_t  *v;
 
@@ -484,11 +487,51 @@ ngx_sockerless_judge_answer(ngx_sockerless_judge_t *j,
         *id = v->str;
     }
 
-    return ngx_sockerless_judge_owned(j, ref, owner,
-                                      ngx_sockerless_judge_visible(j,
-                                                                   ref->kind,
-                                                                   answer),
-                                      id);
+    rc = ngx_sockerless_judge_owned(j, ref, owner,
+                                    ngx_sockerless_judge_visible(j, ref->kind,
+                                                                 answer),
+                                    id);
+
+    if (rc != NGX_OK || !(ref->checks & NGX_SOCKERLESS_REF_NETWORKS)) {
+        return rc;
+    }
+
+    return ngx_sockerless_judge_joined(j, answer);
+}
+
+
+/* the networks a start joins a container to, each by the name it has */
+
+static ngx_int_t
+ngx_sockerless_judge_joined(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *answer)
+{
+    ngx_int_t             rc;
+    ngx_sockerless_jv_t  *v;
+
+    v = ngx_sockerless_json_get(ngx_sockerless_json_get(answer,
+                                                        "NetworkSettings"),
+                                "Networks");
+
+    if (v == NULL || v->type != NGX_SOCKERLESS_JSON_OBJECT) {
+        return NGX_OK;
+    }
+
+    for (v = v->child; v; v = v->next) {
+        if (v->key.len == 0 || ngx_sockerless_judge_builtin(&v->key)) {
+            continue;
+        }
+
+        rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK, &v->key,
+                                      NGX_SOCKERLESS_REF_OWNED
+                                      |NGX_SOCKERLESS_REF_JOINED,
+                                      "", "NetworkSettings.Networks", NULL);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    return NGX_OK;
 }
 
 
@@ -669,9 +712,20 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
         status = (ref->checks & NGX_SOCKERLESS_REF_SETTING)
                  ? NGX_SOCKERLESS_BAD_REQUEST : NGX_SOCKERLESS_NOT_FOUND;
 
-        p = ngx_sockerless_judge_sprintf(j->words,
-                                  j->words + sizeof(j->words), fmt,
-                                  &ref->name, &ref->name);
+        p = j->words;
+
+        if ((ref->checks & NGX_SOCKERLESS_REF_JOINED) && j->op
+            && (j->op->flags & NGX_SOCKERLESS_OP_CANNOT_RESTART))
+        {
+            /* a restart that cannot start it again */
+            status = NGX_SOCKERLESS_SERVER_ERROR;
+            p = ngx_sockerless_judge_sprintf(p, j->words + sizeof(j->words),
+                                             "Cannot restart container %V: ",
+                                             &j->route->object);
+        }
+
+        p = ngx_sockerless_judge_sprintf(p, j->words + sizeof(j->words), fmt,
+                                         &ref->name, &ref->name);
         j->message.data = j->words;
         j->message.len = p - j->words;
 
@@ -2530,9 +2584,17 @@ ngx_sockerless_judge_owner_line(ngx_sockerless_judge_t *j)
                                              &op->name);
         }
 
+        /*
+         * a start joins the container to its networks again, by the names
+         * it has: another's network made since under such a name is not
+         * joined
+         */
+
         rc = ngx_sockerless_judge_ref(j, op->kind, &j->route->object,
                                       NGX_SOCKERLESS_REF_OWNED
-                                      |NGX_SOCKERLESS_REF_PATH,
+                                      |NGX_SOCKERLESS_REF_PATH
+                                      |((op->flags & NGX_SOCKERLESS_OP_STARTS)
+                                        ? NGX_SOCKERLESS_REF_NETWORKS : 0),
                                       "", "the path", NULL);
         if (rc != NGX_OK) {
             return rc;

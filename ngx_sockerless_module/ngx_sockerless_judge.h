@@ -36,6 +36,7 @@
 #define NGX_SOCKERLESS_FORBIDDEN        403
 #define NGX_SOCKERLESS_NOT_FOUND        404
 #define NGX_SOCKERLESS_CONFLICT         409
+#define NGX_SOCKERLESS_SERVER_ERROR     500
 
 /* what a reference must not or must be, once dockerd has resolved it */
 #define NGX_SOCKERLESS_REF_NOT_HOST     0x0001  /* the host's network */
@@ -44,6 +45,10 @@
 #define NGX_SOCKERLESS_REF_CLAIM        0x0008  /* a name a create takes */
 #define NGX_SOCKERLESS_REF_SETTING      0x0010  /* a create's: 400, not 404 */
 #define NGX_SOCKERLESS_REF_LINK         0x0020  /* a link: dockerd's words */
+#define NGX_SOCKERLESS_REF_NETWORKS     0x0040  /* a container a start
+                                                   joins to its networks:
+                                                   those are checked too */
+#define NGX_SOCKERLESS_REF_JOINED       0x0080  /* one of those networks */
 
 /* where a reference is, to be written as the full ID it was checked as */
 #define NGX_SOCKERLESS_REF_PATH         0x0100  /* the path's object */

@@ -57,6 +57,11 @@
                                                     allows it */
 #define NGX_SOCKERLESS_OP_CANNOT_KILL    0x2000  /* dockerd says "Cannot kill
                                                     container: <name>: " */
+#define NGX_SOCKERLESS_OP_STARTS         0x4000  /* joins the container's
+                                                    networks, by name */
+#define NGX_SOCKERLESS_OP_CANNOT_RESTART 0x8000  /* dockerd says "Cannot
+                                                    restart container
+                                                    <name>: ", 500 */
 
 
 /* the kind of object an operation is about */
@@ -279,7 +284,7 @@
       "/containers/{id}/restart",                                             \
       "/containers/{name:.*}/restart",                                        \
       G_LIFECYCLE|G_CONTAINERS,                                               \
-      F_OBJECT,                                                               \
+      F_OBJECT|F_STARTS|F_CANNOT_RESTART,                                     \
       K_CONTAINER, J_NONE, A_NONE)                                            \
                                                                               \
     /* JSON: a HostConfig body is still honoured for API < 1.24 */            \
@@ -287,7 +292,7 @@
       "/containers/{id}/start",                                               \
       "/containers/{name:.*}/start",                                          \
       G_LIFECYCLE|G_CONTAINERS,                                               \
-      F_JSON|F_OBJECT,                                                        \
+      F_JSON|F_OBJECT|F_STARTS,                                               \
       K_CONTAINER, J_START, A_NONE)                                           \
                                                                               \
     X(container_stop, ContainerStop, "POST",                                  \

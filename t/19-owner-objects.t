@@ -92,6 +92,44 @@ for_each_cli(sub {
         '{{range .Containers}}{{.Name}}{{end}}', $an);
     is($out, "$ac\n", 'dockerd: her container is in her network');
 
+    # a start joins a container to its networks by the names it has: a
+    # network of another made since under such a name is, to the start,
+    # a network that does not exist
+    my $gone = cleanup_network(unique_name('gone'));
+    my $lurk = cleanup_container(unique_name('alice-lurk'));
+    docker_as('alice', 'network', 'create', '--internal', $gone);
+    ($rc, $out, $err) = docker_as('alice', 'create', '--name', $lurk,
+        '--network', $gone, $image, 'sleep', '300');
+    is($rc, 0, 'alice: docker create --network <hers>') or diag $err;
+    ($rc, $out, $err) = docker_as('alice', 'network', 'rm', $gone);
+    is($rc, 0, 'alice: docker network rm, her container stopped in it')
+        or diag $err;
+    ($rc, $out, $err) = docker_as('bob', 'network', 'create', '--internal',
+        $gone);
+    is($rc, 0, 'bob: docker network create <the name she left>')
+        or diag $err;
+    ($rc, $out, $err) = docker_as('alice', 'start', $lurk);
+    ok($rc != 0 && $err =~ /network \Q$gone\E not found/,
+        'alice: docker start <hers on a network now his>: not found')
+        or diag $err;
+    my ($st, $msg) = policy_api('alice',
+        POST => "/v1.41/containers/$lurk/restart");
+    is("$st $msg", "500 Cannot restart container $lurk: network $gone "
+        . 'not found', 'alice: restart: dockerd\'s words for no network');
+    ($rc, $out) = docker_direct('network', 'inspect', '--format',
+        '{{len .Containers}}', $gone);
+    is($out, "0\n", 'dockerd: nothing of hers in his network');
+    ($rc, $out, $err) = docker_as('bob', 'network', 'rm', $gone);
+    ($rc, $out, $err) = docker_as('alice', 'start', $lurk);
+    ok($rc != 0 && $err =~ /network \Q$gone\E not found/,
+        'alice: docker start, no such network: dockerd says so') or diag $err;
+    docker_as('alice', 'network', 'create', '--internal', $gone);
+    ($rc, $out, $err) = docker_as('alice', 'start', $lurk);
+    is($rc, 0, 'alice: docker start, her network of that name again')
+        or diag $err;
+    docker_as('alice', 'rm', '-f', $lurk);
+    docker_as('alice', 'network', 'rm', $gone);
+
     # --- volumes -----------------------------------------------------------
 
     my $av = cleanup_volume(unique_name('avol'));

@@ -273,6 +273,11 @@ gen_action(const ngx_sockerless_op_t *op)
                ngx_sockerless_kind_name(op->kind));
     }
 
+    if (op->flags & NGX_SOCKERLESS_OP_STARTS) {
+        printf("; owner: the networks it joins, by the names the container "
+               "has, must be the owner's");
+    }
+
     if (op->flags & NGX_SOCKERLESS_OP_CREATE) {
         printf("; owner: labelled with the owner");
     }

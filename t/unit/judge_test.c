@@ -72,6 +72,8 @@ typedef struct {
     char                   *answer;
     ngx_uint_t              status;      /* of the refusal */
     char                   *message;     /* dockerd's words for none */
+    char                   *first;       /* the answer for the first
+                                            name, if not "answer" */
 } t_ref_case_t;
 
 
@@ -465,6 +467,11 @@ static t_case_t  t_cases[] = {
 };
 
 
+#define T_JOINS     "{\"Id\":\"c0ff\",\"Config\":{\"Labels\":"          \
+                    "{\"io.sockerless.owner\":\"alice\"}},"                 \
+                    "\"NetworkSettings\":{\"Networks\":{\"bridge\":{},"     \
+                    "\"n1\":{}}}}"
+
 #define T_THEIRS    "{\"Id\":\"beef\",\"Name\":\"x\",\"Driver\":\"bridge\"," \
                     "\"Labels\":{\"io.sockerless.owner\":\"bob\"},"          \
                     "\"Config\":{\"Labels\":{\"io.sockerless.owner\":\"bob\"}}}"
@@ -479,42 +486,50 @@ static t_ref_case_t  t_ref_cases[] = {
 
     { "tenant_p", "POST", "/containers/create",
       "{\"HostConfig\":{\"VolumesFrom\":[\"web:ro\"]}}", T_THEIRS, 400,
-      "No such container: web" },
+      "No such container: web", NULL },
     { "tenant_p", "POST", "/containers/create",
       "{\"HostConfig\":{\"Links\":[\"/db:/x/db\"]}}", T_THEIRS, 400,
-      "could not get container for db: No such container: db" },
+      "could not get container for db: No such container: db", NULL },
     { "tenant_p", "POST", "/containers/create",
       "{\"HostConfig\":{\"PidMode\":\"container:web\"}}", T_THEIRS, 400,
-      "No such container: web" },
+      "No such container: web", NULL },
     { "tenant", "POST", "/containers/create",
       "{\"HostConfig\":{\"NetworkMode\":\"mynet\"}}", T_THEIRS, 400,
-      "network mynet not found" },
+      "network mynet not found", NULL },
     { "tenant", "POST", "/containers/create",
       "{\"NetworkingConfig\":{\"EndpointsConfig\":{\"mynet\":{}}}}",
-      T_THEIRS, 400, "network mynet not found" },
+      T_THEIRS, 400, "network mynet not found", NULL },
 
     /* a named volume a create would make: the name is another's */
 
     { "tenant", "POST", "/containers/create",
       "{\"HostConfig\":{\"Binds\":[\"data:/d\"]}}", T_THEIRS, 409,
-      "a volume named data exists already" },
+      "a volume named data exists already", NULL },
     { "tenant", "POST", "/containers/create",
       "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Source\":"
       "\"data\",\"Target\":\"/d\"}]}}", T_THEIRS, 409,
-      "a volume named data exists already" },
+      "a volume named data exists already", NULL },
 
     /* elsewhere dockerd's 404 */
 
     { "tenant", "GET", "/containers/web/json", NULL, T_THEIRS, 404,
-      "No such container: web" },
+      "No such container: web", NULL },
     { "tenant", "POST", "/v1.41/containers/web/kill?signal=KILL", NULL,
-      T_THEIRS, 404, "Cannot kill container: web: No such container: web" },
+      T_THEIRS, 404, "Cannot kill container: web: No such container: web",
+      NULL },
     { "tenant", "POST", "/networks/n1/connect", "{\"Container\":\"web\"}",
-      T_THEIRS, 404, "network n1 not found" },
+      T_THEIRS, 404, "network n1 not found", NULL },
     { "tenant", "POST", "/commit?container=web", NULL, T_THEIRS, 404,
-      "No such container: web" },
+      "No such container: web", NULL },
 
-    { NULL, NULL, NULL, NULL, NULL, 0, NULL }
+    /* a start joins the owner's container to another's network */
+
+    { "tenant", "POST", "/v1.41/containers/web/start", NULL, T_THEIRS, 404,
+      "network n1 not found", T_JOINS },
+    { "tenant", "POST", "/v1.41/containers/web/restart?t=1", NULL, T_THEIRS,
+      500, "Cannot restart container web: network n1 not found", T_JOINS },
+
+    { NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL }
 };
 
 
@@ -663,7 +678,7 @@ t_ref_case(t_ref_case_t *c)
     ngx_uint_t               i;
     t_case_t                 tc;
     const char              *err;
-    ngx_sockerless_jv_t     *answer;
+    ngx_sockerless_jv_t     *answer, *first;
     ngx_sockerless_ref_t    *ref;
     ngx_sockerless_route_t   rt;
     ngx_sockerless_judge_t   j;
@@ -680,9 +695,14 @@ t_ref_case(t_ref_case_t *c)
                                        ngx_strlen(c->answer), t_alloc, NULL,
                                        &err);
 
+    first = c->first ? ngx_sockerless_json_parse((u_char *) c->first,
+                                                 ngx_strlen(c->first),
+                                                 t_alloc, NULL, &err)
+                     : answer;
+
     for (i = 0; rc == NGX_OK && j.refs && i < j.refs->nelts; i++) {
         ref = (ngx_sockerless_ref_t *) j.refs->elts + i;
-        rc = ngx_sockerless_judge_answer(&j, ref, answer, &id);
+        rc = ngx_sockerless_judge_answer(&j, ref, i ? answer : first, &id);
     }
 
     t_ok(rc == NGX_DECLINED && j.status == c->status
