@@ -62,7 +62,11 @@ ngx_http_sockerless_client_addr(ngx_http_request_t *r,
         peer->ssl = slcf->upstream.ssl;
         peer->ssl_verify = slcf->upstream.ssl_verify;
 
-        if (ngx_http_sockerless_node_ssl_name(r, ctx, &peer->ssl_name)
+        if (ngx_http_sockerless_node_ssl_name(r,
+                                              ctx->node_upstream
+                                              ? &ctx->node_upstream->host
+                                              : &ctx->node,
+                                              &peer->ssl_name)
             != NGX_OK)
         {
             return NGX_ERROR;

@@ -292,7 +292,7 @@ ngx_int_t ngx_http_sockerless_node(ngx_http_request_t *r,
 ngx_int_t ngx_http_sockerless_node_upstream(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, ngx_http_upstream_t *u);
 ngx_int_t ngx_http_sockerless_node_ssl_name(ngx_http_request_t *r,
-    ngx_http_sockerless_ctx_t *ctx, ngx_str_t *name);
+    ngx_str_t *node, ngx_str_t *name);
 
 /* ngx_http_sockerless_filter.c */
 ngx_int_t ngx_http_sockerless_send_error(ngx_http_request_t *r,

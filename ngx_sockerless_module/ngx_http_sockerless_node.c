@@ -506,12 +506,13 @@ ngx_http_sockerless_node_upstream(ngx_http_request_t *r,
 
 /*
  * The name a node's certificate is checked against, and sent as SNI:
- * sockerless_ssl_name, or the node's name, without a port.
+ * sockerless_ssl_name, or the node's name ("node": an upstream's name or
+ * an address), without a port.
  */
 
 ngx_int_t
-ngx_http_sockerless_node_ssl_name(ngx_http_request_t *r,
-    ngx_http_sockerless_ctx_t *ctx, ngx_str_t *name)
+ngx_http_sockerless_node_ssl_name(ngx_http_request_t *r, ngx_str_t *node,
+    ngx_str_t *name)
 {
     u_char                          *p, *last;
     ngx_http_sockerless_loc_conf_t  *slcf;
@@ -529,11 +530,8 @@ ngx_http_sockerless_node_ssl_name(ngx_http_request_t *r,
 
     } else
 #endif
-    if (ctx->node_upstream) {
-        *name = ctx->node_upstream->host;
-
-    } else {
-        *name = ctx->node;
+    {
+        *name = *node;
     }
 
     p = name->data;

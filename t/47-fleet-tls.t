@@ -7,7 +7,8 @@
 #     raw stream), stdin half-closed with a TLS close_notify, output after
 #     it;
 #   - auto-pull by the gateway: its side requests go to the node over TLS;
-#   - the node's certificate is verified, the gateway's is required;
+#   - the node's certificate is verified, the gateway's is required, by
+#     requests and by the health probe;
 #   - a node that is down is 502 JSON naming it at once, one that accepts
 #     and says nothing is 504 within sockerless_connect_timeout, while
 #     the other node keeps serving.
@@ -136,6 +137,15 @@ $to_node
             sockerless_pass n1_other;
 $to_other
         }
+        # the node's health, over TLS as its requests go
+        location = /health/n1 {
+            sockerless_health n1;
+$to_node
+        }
+        location = /health/other {
+            sockerless_health n1_other;
+$to_other
+        }
         # no client certificate: the node refuses
         location /nocert/ {
             sockerless_pass n1_nocert;
@@ -242,6 +252,12 @@ like($node->access_log, qr{"POST /images/create\?fromImage=\S+ HTTP/1\.0" 200 dn
 ($st, $h, $b) = tls_request('GET', '/other/_ping');
 is($st, 502, 'a node whose certificate does not verify: 502');
 like($b, qr/^\{"message":"/, 'and Docker JSON');
+($st, $h, $b) = tls_request('GET', '/health/n1');
+is($st, 200, 'the health of a TLS node: 200') or diag $b;
+like($b, qr/"status":"ok"/, 'and ok');
+($st, $h, $b) = tls_request('GET', '/health/other');
+is($st, 503, 'the health of a node whose certificate does not verify: 503')
+    or diag $b;
 ($st, $h, $b) = tls_request('GET', '/nocert/_ping');
 is($st, 400, 'no client certificate toward the node: the node refuses');
 like($b, qr/^\{"message":"/, 'and Docker JSON from the node');
