@@ -44,6 +44,8 @@ static ngx_int_t ngx_sockerless_judge_deny(ngx_sockerless_judge_t *j,
     ngx_uint_t status, const char *fmt, ...);
 static ngx_int_t ngx_sockerless_judge_joined(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *answer);
+static ngx_int_t ngx_sockerless_judge_build_network(
+    ngx_sockerless_judge_t *j, ngx_str_t *mode);
 static ngx_int_t ngx_sockerless_judge_ref(ngx_sockerless_judge_t *j,
     ngx_uint_t kind, ngx_str_t *name, ngx_uint_t checks, const char *where,
     const char *field, ngx_sockerless_jv_t *node);
@@ -1203,21 +1205,20 @@ ngx_sockerless_judge_build(ngx_sockerless_judge_t *j,
         }
     }
 
-    if (j->rules->privileged) {
-        return NGX_OK;
-    }
-
     rc = ngx_sockerless_judge_arg(j, "networkmode", &v);
 
     if (rc == NGX_OK) {
-        rc = ngx_sockerless_judge_network_mode(j, &v, "build ",
-                                               "networkmode");
+        rc = ngx_sockerless_judge_build_network(j, &v);
         if (rc != NGX_OK) {
             return rc;
         }
 
     } else if (rc != NGX_DECLINED) {
         return rc;
+    }
+
+    if (j->rules->privileged) {
+        return NGX_OK;
     }
 
     rc = ngx_sockerless_judge_arg(j, "cgroupparent", &v);
@@ -1244,6 +1245,54 @@ ngx_sockerless_judge_build(ngx_sockerless_judge_t *j,
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * The network a build's steps run on: not the host's under "privileged
+ * off"; with an owner, the owner's network, or the owner's container for
+ * "container:<x>" (a step on another's network reaches what runs there)
+ */
+
+static ngx_int_t
+ngx_sockerless_judge_build_network(ngx_sockerless_judge_t *j,
+    ngx_str_t *mode)
+{
+    ngx_int_t  rc;
+    ngx_str_t  name;
+
+    if (!j->rules->privileged) {
+        rc = ngx_sockerless_judge_network_mode(j, mode, "build ",
+                                               "networkmode");
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    if (!ngx_sockerless_judge_scoped(j)) {
+        return NGX_OK;
+    }
+
+    if (mode->len > 10
+        && ngx_sockerless_judge_caseeq(mode->data, 10, "container:"))
+    {
+        name.data = mode->data + 10;
+        name.len = mode->len - 10;
+
+        return ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_CONTAINER,
+                                        &name, NGX_SOCKERLESS_REF_OWNED,
+                                        "build ", "networkmode", NULL);
+    }
+
+    if (ngx_sockerless_judge_builtin(mode)
+        || ngx_sockerless_judge_shares(mode))
+    {
+        return NGX_OK;
+    }
+
+    return ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK, mode,
+                                    NGX_SOCKERLESS_REF_OWNED, "build ",
+                                    "networkmode", NULL);
 }
 
 

@@ -17,6 +17,7 @@ use Sockerless::Test;
 use Sockerless::Policy;
 use Sockerless::Owner;
 use Time::HiRes qw(time sleep);
+use File::Temp qw(tempdir);
 
 module_only();
 
@@ -65,6 +66,26 @@ for_each_cli(sub {
     as_missing('bob', ['run', '--rm', '--pull', 'never', '--network', 'NAME',
         $image, 'true'], $an, 'bob: docker run --network <hers>',
         { first_line => 1 });
+
+    # a build's steps run on the network it names: another's does not
+    # exist (dockerd says so in the build's stream, after the steps
+    # before; the module before any step)
+    my $ctx = tempdir('sockerless-owner-build-XXXXXX', TMPDIR => 1,
+        CLEANUP => 1);
+    {
+        open my $fh, '>', "$ctx/Dockerfile" or die "$ctx/Dockerfile: $!";
+        print $fh "FROM $image\nRUN ip -4 addr show eth0\n";
+    }
+    ($rc, $out, $err) = docker_as('bob', { timeout => 120 }, 'build',
+        '--no-cache', '--network', $an, $ctx);
+    ok($rc != 0 && "$out$err" =~ /network \Q$an\E not found/
+        && "$out$err" !~ /Running in/,
+        'bob: docker build --network <hers>: no such network, no step ran')
+        or diag "$out$err";
+    ($rc, $out, $err) = docker_as('bob', { timeout => 120 }, 'build',
+        '--no-cache', '--network', $bn, $ctx);
+    ok($rc == 0 && $out =~ /inet \d/, 'bob: docker build --network <his>')
+        or diag "$out$err";
 
     ($rc, $out, $err) = docker_as('bob', 'network', 'create', '--internal',
         $an);

@@ -522,6 +522,13 @@ static t_ref_case_t  t_ref_cases[] = {
     { "tenant", "POST", "/commit?container=web", NULL, T_THEIRS, 404,
       "No such container: web", NULL },
 
+    /* a build's steps on another's network, or in another's container's */
+
+    { "tenant", "POST", "/v1.41/build?networkmode=mynet", NULL, T_THEIRS, 404,
+      "network mynet not found", NULL },
+    { "tenant_p", "POST", "/v1.41/build?networkmode=container:web", NULL,
+      T_THEIRS, 404, "No such container: web", NULL },
+
     /* a start joins the owner's container to another's network */
 
     { "tenant", "POST", "/v1.41/containers/web/start", NULL, T_THEIRS, 404,
