@@ -46,6 +46,9 @@ static ngx_int_t ngx_sockerless_judge_joined(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *answer);
 static ngx_int_t ngx_sockerless_judge_build_network(
     ngx_sockerless_judge_t *j, ngx_str_t *mode);
+static ngx_int_t ngx_sockerless_judge_task_refs(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *spec, ngx_sockerless_jv_t *tt,
+    ngx_sockerless_jv_t *cs);
 static ngx_int_t ngx_sockerless_judge_ref(ngx_sockerless_judge_t *j,
     ngx_uint_t kind, ngx_str_t *name, ngx_uint_t checks, const char *where,
     const char *field, ngx_sockerless_jv_t *node);
@@ -138,8 +141,6 @@ static ngx_int_t ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *obj, const char *where);
 static ngx_int_t ngx_sockerless_judge_commit_query(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *body);
-static ngx_int_t ngx_sockerless_judge_owned_name(ngx_sockerless_judge_t *j,
-    ngx_uint_t kind, ngx_sockerless_jv_t *v, const char *where);
 static ngx_uint_t ngx_sockerless_judge_has_key(ngx_sockerless_judge_t *j,
     ngx_str_t *json, ngx_str_t *key);
 static ngx_uint_t ngx_sockerless_judge_owned_kind(ngx_uint_t kind);
@@ -659,10 +660,12 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
     ngx_sockerless_ref_t *ref, ngx_str_t *owner, ngx_uint_t visible,
     ngx_str_t *id)
 {
-    char        *fmt;
-    u_char      *p;
-    ngx_int_t    rc;
-    ngx_uint_t   mine, status;
+    char                 *fmt;
+    u_char               *p;
+    ngx_int_t             rc;
+    ngx_str_t            *name, none = ngx_null_string;
+    ngx_uint_t            mine, status;
+    ngx_sockerless_jv_t  *said;
 
     /* the owner's, or no owner asked; and seen by the policy's labels */
 
@@ -699,6 +702,8 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
          * the docker CLI pull the image and try again)
          */
 
+        name = &ref->name;
+
         if (ref->checks & NGX_SOCKERLESS_REF_LINK) {
             fmt = "could not get container for %V: No such container: %V";
 
@@ -716,6 +721,27 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
 
         p = j->words;
 
+        if (ref->checks & NGX_SOCKERLESS_REF_TASK) {
+            /* as a service create or update refuses missing ones */
+
+            if (ref->kind == NGX_SOCKERLESS_KIND_NETWORK) {
+                status = NGX_SOCKERLESS_SERVER_ERROR;
+
+            } else {
+                status = NGX_SOCKERLESS_BAD_REQUEST;
+                fmt = (ref->kind == NGX_SOCKERLESS_KIND_SECRET)
+                      ? "rpc error: code = InvalidArgument desc = secret "
+                        "not found: %V"
+                      : "rpc error: code = InvalidArgument desc = config "
+                        "not found: %V";
+                said = ngx_sockerless_json_get(ref->node,
+                                 ref->kind == NGX_SOCKERLESS_KIND_SECRET
+                                 ? "SecretName" : "ConfigName");
+                name = (said && said->type == NGX_SOCKERLESS_JSON_STRING)
+                       ? &said->str : &none;
+            }
+        }
+
         if ((ref->checks & NGX_SOCKERLESS_REF_JOINED) && j->op
             && (j->op->flags & NGX_SOCKERLESS_OP_CANNOT_RESTART))
         {
@@ -727,7 +753,7 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
         }
 
         p = ngx_sockerless_judge_sprintf(p, j->words + sizeof(j->words), fmt,
-                                         &ref->name, &ref->name);
+                                         name, name);
         j->message.data = j->words;
         j->message.len = p - j->words;
 
@@ -1296,6 +1322,112 @@ ngx_sockerless_judge_build_network(ngx_sockerless_judge_t *j,
 }
 
 
+/*
+ * What a service's tasks use, each the owner's: its networks (in either
+ * member), secrets and configs (by ID), named volumes (a task makes a
+ * missing one; another's is a name taken)
+ */
+
+static ngx_int_t
+ngx_sockerless_judge_task_refs(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *spec, ngx_sockerless_jv_t *tt,
+    ngx_sockerless_jv_t *cs)
+{
+    ngx_int_t             rc;
+    ngx_uint_t            i;
+    ngx_sockerless_jv_t  *v, *e, *t;
+
+    for (i = 0; i < 2; i++) {
+        v = ngx_sockerless_json_get(i ? spec : tt, "Networks");
+
+        if (v == NULL || v->type != NGX_SOCKERLESS_JSON_ARRAY) {
+            continue;
+        }
+
+        for (e = v->child; e; e = e->next) {
+            t = ngx_sockerless_json_get(e, "Target");
+
+            if (t == NULL || t->type != NGX_SOCKERLESS_JSON_STRING
+                || ngx_sockerless_judge_builtin(&t->str))
+            {
+                continue;
+            }
+
+            rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK,
+                                          &t->str,
+                                          NGX_SOCKERLESS_REF_OWNED
+                                          |NGX_SOCKERLESS_REF_TASK,
+                                          i ? "" : "TaskTemplate.",
+                                          "Networks.Target", NULL);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+        }
+    }
+
+    if (cs == NULL || cs->type != NGX_SOCKERLESS_JSON_OBJECT) {
+        return NGX_OK;
+    }
+
+    for (i = 0; i < 2; i++) {
+        v = ngx_sockerless_json_get(cs, i ? "Configs" : "Secrets");
+
+        if (v == NULL || v->type != NGX_SOCKERLESS_JSON_ARRAY) {
+            continue;
+        }
+
+        for (e = v->child; e; e = e->next) {
+            t = ngx_sockerless_json_get(e, i ? "ConfigID" : "SecretID");
+
+            if (t == NULL || t->type != NGX_SOCKERLESS_JSON_STRING) {
+                continue;
+            }
+
+            /* the element: dockerd's refusal names it by its name */
+
+            rc = ngx_sockerless_judge_ref(j, i ? NGX_SOCKERLESS_KIND_CONFIG
+                                               : NGX_SOCKERLESS_KIND_SECRET,
+                                          &t->str,
+                                          NGX_SOCKERLESS_REF_OWNED
+                                          |NGX_SOCKERLESS_REF_TASK,
+                                          "TaskTemplate.ContainerSpec.",
+                                          i ? "Configs" : "Secrets", e);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+        }
+    }
+
+    v = ngx_sockerless_json_get(cs, "Mounts");
+
+    if (v == NULL || v->type != NGX_SOCKERLESS_JSON_ARRAY) {
+        return NGX_OK;
+    }
+
+    for (e = v->child; e; e = e->next) {
+        t = ngx_sockerless_json_get(e, "Source");
+
+        if (!ngx_sockerless_json_caseeq(ngx_sockerless_json_get(e, "Type"),
+                                        "volume")
+            || t == NULL || t->type != NGX_SOCKERLESS_JSON_STRING)
+        {
+            continue;
+        }
+
+        rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME, &t->str,
+                                      NGX_SOCKERLESS_REF_OWNED
+                                      |NGX_SOCKERLESS_REF_CLAIM,
+                                      "TaskTemplate.ContainerSpec.",
+                                      "Mounts", NULL);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_sockerless_judge_service(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *spec)
@@ -1319,20 +1451,9 @@ ngx_sockerless_judge_service(ngx_sockerless_judge_t *j,
     }
 
     if (ngx_sockerless_judge_scoped(j)) {
-        for (v = ngx_sockerless_json_get(tt, "Networks"); v; v = NULL) {
-            if (v->type != NGX_SOCKERLESS_JSON_ARRAY) {
-                break;
-            }
-
-            for (pv = v->child; pv; pv = pv->next) {
-                rc = ngx_sockerless_judge_owned_name(j,
-                                    NGX_SOCKERLESS_KIND_NETWORK,
-                                    ngx_sockerless_json_get(pv, "Target"),
-                                    "TaskTemplate.Networks.Target");
-                if (rc != NGX_OK) {
-                    return rc;
-                }
-            }
+        rc = ngx_sockerless_judge_task_refs(j, spec, tt, cs);
+        if (rc != NGX_OK) {
+            return rc;
         }
     }
 
@@ -2888,23 +3009,6 @@ ngx_sockerless_judge_owner_container(ngx_sockerless_judge_t *j,
 }
 
 
-static ngx_int_t
-ngx_sockerless_judge_owned_name(ngx_sockerless_judge_t *j, ngx_uint_t kind,
-    ngx_sockerless_jv_t *v, const char *where)
-{
-    if (v == NULL || v->type != NGX_SOCKERLESS_JSON_STRING || v->str.len == 0
-        || (kind == NGX_SOCKERLESS_KIND_NETWORK
-            && ngx_sockerless_judge_builtin(&v->str)))
-    {
-        return NGX_OK;
-    }
-
-    return ngx_sockerless_judge_ref(j, kind, &v->str,
-                                    NGX_SOCKERLESS_REF_OWNED, where, "",
-                                    NULL);
-}
-
-
 /*
  * The owner label and "visible"'s labels in the "Labels" of the object
  * "obj" (a container's config, a network, a volume, a secret, a service's
@@ -3007,8 +3111,18 @@ ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
         }
 
         if (k == 0) {
-            if (!j->rules->owned) {
-                /* a policy without owner gives objects to whom it says */
+            if (!j->rules->owned
+                || ((j->op->flags & NGX_SOCKERLESS_OP_OBJECT)
+                    && m->type == NGX_SOCKERLESS_JSON_STRING
+                    && m->str.len == j->owner.len
+                    && ngx_memcmp(m->str.data, j->owner.data, j->owner.len)
+                       == 0))
+            {
+                /*
+                 * a policy without owner gives objects to whom it says;
+                 * an update of the owner's object (a service's spec as
+                 * inspected) may keep the owner it has
+                 */
                 key[0].len = 0;
                 continue;
             }

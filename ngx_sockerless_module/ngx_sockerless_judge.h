@@ -49,6 +49,9 @@
                                                    joins to its networks:
                                                    those are checked too */
 #define NGX_SOCKERLESS_REF_JOINED       0x0080  /* one of those networks */
+#define NGX_SOCKERLESS_REF_TASK         0x0800  /* what a service's tasks
+                                                   use: dockerd's words for
+                                                   a service create */
 
 /* where a reference is, to be written as the full ID it was checked as */
 #define NGX_SOCKERLESS_REF_PATH         0x0100  /* the path's object */
@@ -90,7 +93,8 @@ typedef struct {
     ngx_str_t                    name;      /* as the request gives it */
     ngx_uint_t                   checks;    /* NGX_SOCKERLESS_REF_* */
     const char                  *where;     /* the field, for the reason */
-    ngx_sockerless_jv_t         *node;      /* REF_BODY: the string */
+    ngx_sockerless_jv_t         *node;      /* REF_BODY: the string;
+                                               REF_TASK: the element */
     ngx_sockerless_jv_t         *create;    /* REF_CREATE: the mount */
 } ngx_sockerless_ref_t;
 

@@ -467,6 +467,10 @@ static t_case_t  t_cases[] = {
 };
 
 
+#define T_MINE_SERVICE                                                        \
+                    "{\"ID\":\"c0ff\",\"Spec\":{\"Labels\":"                 \
+                    "{\"io.sockerless.owner\":\"alice\"}}}"
+
 #define T_JOINS     "{\"Id\":\"c0ff\",\"Config\":{\"Labels\":"          \
                     "{\"io.sockerless.owner\":\"alice\"}},"                 \
                     "\"NetworkSettings\":{\"Networks\":{\"bridge\":{},"     \
@@ -521,6 +525,33 @@ static t_ref_case_t  t_ref_cases[] = {
       T_THEIRS, 404, "network n1 not found", NULL },
     { "tenant", "POST", "/commit?container=web", NULL, T_THEIRS, 404,
       "No such container: web", NULL },
+
+    /* what a service's tasks use: dockerd's words for a service create */
+
+    { "tenant", "POST", "/v1.41/services/create",
+      "{\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\","
+      "\"Secrets\":[{\"SecretID\":\"beef\",\"SecretName\":\"db\"}]}}}",
+      T_THEIRS, 400,
+      "rpc error: code = InvalidArgument desc = secret not found: db", NULL },
+    { "tenant", "POST", "/v1.41/services/svc/update?version=3",
+      "{\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\","
+      "\"Configs\":[{\"ConfigID\":\"beef\",\"ConfigName\":\"c\"}]}}}",
+      T_THEIRS, 400,
+      "rpc error: code = InvalidArgument desc = config not found: c",
+      T_MINE_SERVICE },
+    { "tenant", "POST", "/v1.41/services/create",
+      "{\"Networks\":[{\"Target\":\"n1\"}],\"TaskTemplate\":"
+      "{\"ContainerSpec\":{\"Image\":\"busybox\"}}}",
+      T_THEIRS, 500, "network n1 not found", NULL },
+    { "tenant", "POST", "/v1.41/services/create",
+      "{\"TaskTemplate\":{\"Networks\":[{\"Target\":\"n1\"}],"
+      "\"ContainerSpec\":{\"Image\":\"busybox\"}}}",
+      T_THEIRS, 500, "network n1 not found", NULL },
+    { "tenant", "POST", "/v1.41/services/create",
+      "{\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\","
+      "\"Mounts\":[{\"Type\":\"volume\",\"Source\":\"data\","
+      "\"Target\":\"/d\"}]}}}",
+      T_THEIRS, 409, "a volume named data exists already", NULL },
 
     /* a build's steps on another's network, or in another's container's */
 

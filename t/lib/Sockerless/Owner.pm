@@ -30,7 +30,7 @@ our $OWNER_LABEL = 'io.sockerless.owner';
 
 # the policies: tenants may do everything but swarm and plugins, each
 # sees what it made; "nobody" has a policy with an owner but no owner;
-# "bob-s" may use swarm operations; admin has no owner
+# "alice-s" and "bob-s" may use swarm operations; admin has no owner
 our $OWNER_HTTP = <<'EOF';
     map $http_x_identity $docker_policy {
         default     "";
@@ -39,6 +39,7 @@ our $OWNER_HTTP = <<'EOF';
         nobody      tenant;
         alice-p     tenant_p;
         bob-p       tenant_p;
+        alice-s     tenant_s;
         bob-s       tenant_s;
         admin       full;
     }
@@ -49,6 +50,7 @@ our $OWNER_HTTP = <<'EOF';
         alice-p     alice;
         bob         bob;
         bob-p       bob;
+        alice-s     alice;
         bob-s       bob;
     }
 
@@ -118,7 +120,8 @@ sub as_missing {
 # (undef: no such object; "" without the label)
 sub owner_of {
     my ($kind, $name) = @_;
-    my $labels = $kind eq 'container' ? '.Config.Labels' : '.Labels';
+    my $labels = $kind eq 'container' ? '.Config.Labels'
+        : $kind =~ /^(service|secret|config)$/ ? '.Spec.Labels' : '.Labels';
     my ($rc, $out) = docker_direct($kind, 'inspect', '--format',
         "{{ index $labels \"$OWNER_LABEL\" }}", $name);
     return undef if $rc;
