@@ -46,6 +46,11 @@ static ngx_int_t ngx_sockerless_judge_joined(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *answer);
 static ngx_int_t ngx_sockerless_judge_build_network(
     ngx_sockerless_judge_t *j, ngx_str_t *mode);
+static ngx_int_t ngx_sockerless_judge_volume_mounts(
+    ngx_sockerless_judge_t *j, ngx_sockerless_jv_t *mounts,
+    ngx_uint_t checks, const char *where);
+static ngx_sockerless_ref_t *ngx_sockerless_judge_find_ref(
+    ngx_sockerless_judge_t *j, ngx_uint_t kind, ngx_str_t *name);
 static ngx_int_t ngx_sockerless_judge_task_refs(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *spec, ngx_sockerless_jv_t *tt,
     ngx_sockerless_jv_t *cs);
@@ -882,7 +887,6 @@ ngx_sockerless_judge_ref(ngx_sockerless_judge_t *j, ngx_uint_t kind,
 {
     u_char                *p;
     size_t                 len;
-    ngx_uint_t             i;
     ngx_sockerless_ref_t  *ref;
 
     if (name->len == 0) {
@@ -890,17 +894,12 @@ ngx_sockerless_judge_ref(ngx_sockerless_judge_t *j, ngx_uint_t kind,
         return NGX_OK;
     }
 
-    if (j->refs && node == NULL) {
-        ref = j->refs->elts;
+    if (node == NULL) {
+        ref = ngx_sockerless_judge_find_ref(j, kind, name);
 
-        for (i = 0; i < j->refs->nelts; i++) {
-            if (ref[i].kind == kind && ref[i].node == NULL
-                && ref[i].name.len == name->len
-                && ngx_memcmp(ref[i].name.data, name->data, name->len) == 0)
-            {
-                ref[i].checks |= checks;
-                return NGX_OK;
-            }
+        if (ref) {
+            ref->checks |= checks;
+            return NGX_OK;
         }
     }
 
@@ -929,6 +928,34 @@ ngx_sockerless_judge_ref(ngx_sockerless_judge_t *j, ngx_uint_t kind,
     ref->node = node;
 
     return NGX_OK;
+}
+
+
+/* the reference to "name" at no place of the body, if there is one */
+
+static ngx_sockerless_ref_t *
+ngx_sockerless_judge_find_ref(ngx_sockerless_judge_t *j, ngx_uint_t kind,
+    ngx_str_t *name)
+{
+    ngx_uint_t             i;
+    ngx_sockerless_ref_t  *ref;
+
+    if (j->refs == NULL) {
+        return NULL;
+    }
+
+    ref = j->refs->elts;
+
+    for (i = 0; i < j->refs->nelts; i++) {
+        if (ref[i].kind == kind && ref[i].node == NULL
+            && ref[i].name.len == name->len
+            && ngx_memcmp(ref[i].name.data, name->data, name->len) == 0)
+        {
+            return &ref[i];
+        }
+    }
+
+    return NULL;
 }
 
 
@@ -1398,29 +1425,56 @@ ngx_sockerless_judge_task_refs(ngx_sockerless_judge_t *j,
         }
     }
 
-    v = ngx_sockerless_json_get(cs, "Mounts");
+    return ngx_sockerless_judge_volume_mounts(j,
+                                      ngx_sockerless_json_get(cs, "Mounts"),
+                                      0, "TaskTemplate.ContainerSpec.");
+}
 
-    if (v == NULL || v->type != NGX_SOCKERLESS_JSON_ARRAY) {
+
+/*
+ * The named volumes of "Mounts", each the owner's or a name no other has;
+ * REF_CREATE in "checks": a missing one is made, owned, with the first
+ * such mount's volume options
+ */
+
+static ngx_int_t
+ngx_sockerless_judge_volume_mounts(ngx_sockerless_judge_t *j,
+    ngx_sockerless_jv_t *mounts, ngx_uint_t checks, const char *where)
+{
+    ngx_int_t              rc;
+    ngx_sockerless_jv_t   *e, *src;
+    ngx_sockerless_ref_t  *ref;
+
+    if (mounts == NULL || mounts->type != NGX_SOCKERLESS_JSON_ARRAY) {
         return NGX_OK;
     }
 
-    for (e = v->child; e; e = e->next) {
-        t = ngx_sockerless_json_get(e, "Source");
+    for (e = mounts->child; e; e = e->next) {
+        src = ngx_sockerless_json_get(e, "Source");
 
         if (!ngx_sockerless_json_caseeq(ngx_sockerless_json_get(e, "Type"),
                                         "volume")
-            || t == NULL || t->type != NGX_SOCKERLESS_JSON_STRING)
+            || src == NULL || src->type != NGX_SOCKERLESS_JSON_STRING
+            || src->str.len == 0)
         {
             continue;
         }
 
-        rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME, &t->str,
+        rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME,
+                                      &src->str,
                                       NGX_SOCKERLESS_REF_OWNED
-                                      |NGX_SOCKERLESS_REF_CLAIM,
-                                      "TaskTemplate.ContainerSpec.",
-                                      "Mounts", NULL);
+                                      |NGX_SOCKERLESS_REF_CLAIM|checks,
+                                      where, "Mounts", NULL);
         if (rc != NGX_OK) {
             return rc;
+        }
+
+        ref = ngx_sockerless_judge_find_ref(j, NGX_SOCKERLESS_KIND_VOLUME,
+                                            &src->str);
+
+        if ((checks & NGX_SOCKERLESS_REF_CREATE) && ref->create == NULL) {
+            /* the mount's volume options make the volume, if it is made */
+            ref->create = e;
         }
     }
 
@@ -2849,7 +2903,7 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
     ngx_int_t             rc;
     ngx_str_t             name;
     ngx_uint_t            i;
-    ngx_sockerless_jv_t  *v, *e, *type, *src;
+    ngx_sockerless_jv_t  *v, *e;
 
     /* a network, and the namespaces of a container, by any mode */
 
@@ -2959,35 +3013,11 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
         }
     }
 
-    v = ngx_sockerless_json_get(hc, "Mounts");
-
-    if (v && v->type == NGX_SOCKERLESS_JSON_ARRAY) {
-        for (e = v->child; e; e = e->next) {
-            type = ngx_sockerless_json_get(e, "Type");
-            src = ngx_sockerless_json_get(e, "Source");
-
-            if (!ngx_sockerless_json_caseeq(type, "volume")
-                || src == NULL || src->type != NGX_SOCKERLESS_JSON_STRING
-                || src->str.len == 0)
-            {
-                continue;
-            }
-
-            rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME,
-                                          &src->str,
-                                          NGX_SOCKERLESS_REF_OWNED
-                                          |NGX_SOCKERLESS_REF_CREATE
-                                          |NGX_SOCKERLESS_REF_CLAIM,
-                                          where, "Mounts", NULL);
-            if (rc != NGX_OK) {
-                return rc;
-            }
-
-            /* the mount's volume options make the volume, if it is made */
-
-            ((ngx_sockerless_ref_t *) j->refs->elts
-             + j->refs->nelts - 1)->create = e;
-        }
+    rc = ngx_sockerless_judge_volume_mounts(j,
+                                    ngx_sockerless_json_get(hc, "Mounts"),
+                                    NGX_SOCKERLESS_REF_CREATE, where);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     return NGX_OK;

@@ -11,7 +11,6 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use IO::Socket::INET;
 use MIME::Base64 qw(encode_base64);
 use Sockerless::Test;
 use Sockerless::Policy;
@@ -34,18 +33,7 @@ EOF
     location => 'sockerless_enforce $docker_policy;',
 );
 
-my ($rc, $out, $err) = docker_direct('info', '--format',
-    '{{.Swarm.LocalNodeState}}');
-docker_direct('swarm', 'leave', '--force') if $out ne "inactive\n";
-
-my $port = do {
-    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
-        Listen => 1) or die $!;
-    $s->sockport;
-};
-cleanup_later(swarm => 'leave');
-($rc, $out, $err) = docker_direct({ timeout => 60 }, 'swarm', 'init',
-    '--advertise-addr', '127.0.0.1', '--listen-addr', "127.0.0.1:$port");
+my ($rc, $out, $err) = swarm_init_direct();
 is($rc, 0, 'swarm init') or diag $err;
 
 my %canary = map { $_ => "canary-$_-" . unique_name('s') } qw(env mount config);

@@ -61,7 +61,7 @@ our @EXPORT = qw(
     parse_response unix_request api json_message
     blocks run_blocks
     unique_name cleanup_container cleanup_image cleanup_network
-    cleanup_volume cleanup_later wait_until
+    cleanup_volume cleanup_later wait_until swarm_init_direct
     decode_json encode_json test_image registry registry_auth
     unix_forwarder url_encode run_detached tar_bytes random_bytes $ROOT
 );
@@ -1325,6 +1325,19 @@ sub cleanup_container { cleanup_later(container => $_) for @_; $_[0] }
 sub cleanup_image { cleanup_later(image => $_) for @_; $_[0] }
 sub cleanup_network { cleanup_later(network => $_) for @_; $_[0] }
 sub cleanup_volume { cleanup_later(volume => $_) for @_; $_[0] }
+
+# swarm_init_direct(): dockerd made a swarm manager on loopback (a swarm
+# a previous run left is left first), left again when the file ends;
+# (exit code, stdout, stderr) of the init
+sub swarm_init_direct {
+    my ($rc, $out) = docker_direct('info', '--format',
+        '{{.Swarm.LocalNodeState}}');
+    docker_direct('swarm', 'leave', '--force') if ($out // '') ne "inactive\n";
+    my $port = free_port();
+    cleanup_later(swarm => 'leave');
+    return docker_direct({ timeout => 60 }, 'swarm', 'init',
+        '--advertise-addr', '127.0.0.1', '--listen-addr', "127.0.0.1:$port");
+}
 
 sub _cleanup {
     my %cmd = (
