@@ -84,6 +84,9 @@ typedef struct {
     /* facts of full IDs this worker learned (resolve.c) */
     ngx_http_sockerless_cache_t   *cache;
 
+    /* the operation table by the first segment of its routes */
+    ngx_sockerless_route_index_t   route_index;
+
     ngx_http_sockerless_observe_main_conf_t  observe;
 } ngx_http_sockerless_main_conf_t;
 
