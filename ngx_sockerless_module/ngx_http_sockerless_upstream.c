@@ -149,9 +149,7 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
             i = 0;
         }
 
-        if (ngx_http_sockerless_hop_by_hop(r, &h[i])) {
-            continue;
-        }
+        /* hop-by-hop headers counted too: at most a few bytes more */
 
         if (h[i].key.len == 4
             && ngx_strncasecmp(h[i].key.data, (u_char *) "host", 4) == 0)
@@ -315,6 +313,7 @@ ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r, ngx_table_elt_t *h)
 
     for (name = ngx_http_sockerless_hop_headers; name->len; name++) {
         if (h->key.len == name->len
+            && ngx_tolower(h->key.data[0]) == name->data[0]
             && ngx_strncasecmp(h->key.data, name->data, name->len) == 0)
         {
             return 1;
