@@ -21,7 +21,9 @@ static void ngx_http_sockerless_finalize_request(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sockerless_input_filter_init(void *data);
 static ngx_int_t ngx_http_sockerless_input_filter(void *data, ssize_t bytes);
 static ngx_uint_t ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r,
-    ngx_table_elt_t *h);
+    ngx_table_elt_t *h, ngx_uint_t connection);
+static ngx_uint_t ngx_http_sockerless_connection_names(ngx_str_t *value,
+    ngx_str_t *name);
 static ngx_int_t ngx_http_sockerless_process_header(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_header_done(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
@@ -112,7 +114,7 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
     off_t                       body;
     size_t                      len;
     ngx_buf_t                  *b;
-    ngx_uint_t                  i, chunked, upgrade, host;
+    ngx_uint_t                  i, chunked, upgrade, host, connection;
     ngx_chain_t                *cl, *in, **ll;
     ngx_list_part_t            *part;
     ngx_table_elt_t            *h;
@@ -134,6 +136,7 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
           + sizeof(" HTTP/1.1" CRLF) - 1;
 
     host = 0;
+    connection = 0;
     part = &r->headers_in.headers.part;
     h = part->elts;
 
@@ -155,6 +158,13 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
             && ngx_strncasecmp(h[i].key.data, (u_char *) "host", 4) == 0)
         {
             host = 1;
+        }
+
+        if (h[i].key.len == 10
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "connection", 10)
+               == 0)
+        {
+            connection = 1;
         }
 
         len += h[i].key.len + sizeof(": ") - 1 + h[i].value.len
@@ -215,7 +225,7 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
             i = 0;
         }
 
-        if (ngx_http_sockerless_hop_by_hop(r, &h[i])) {
+        if (ngx_http_sockerless_hop_by_hop(r, &h[i], connection)) {
             continue;
         }
 
@@ -304,12 +314,21 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
 }
 
 
+/*
+ * A header of the hop-by-hop list, or one that a "Connection" header
+ * names (RFC 9110, 7.6.1); "connection": the request has one.  nginx
+ * before 1.23 keeps no pointer to "Connection" in headers_in, and a
+ * request may have several: they are looked up here.
+ */
+
 static ngx_uint_t
-ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r, ngx_table_elt_t *h)
+ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r, ngx_table_elt_t *h,
+    ngx_uint_t connection)
 {
-    u_char      *p, *last, *start;
-    ngx_str_t   *name;
-    ngx_uint_t   i;
+    ngx_str_t         *name;
+    ngx_uint_t         i;
+    ngx_list_part_t   *part;
+    ngx_table_elt_t   *c;
 
     for (name = ngx_http_sockerless_hop_headers; name->len; name++) {
         if (h->key.len == name->len
@@ -320,14 +339,46 @@ ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r, ngx_table_elt_t *h)
         }
     }
 
-    /* headers named in "Connection" are hop-by-hop too (RFC 9110, 7.6.1) */
-
-    if (r->headers_in.connection == NULL) {
+    if (!connection) {
         return 0;
     }
 
-    p = r->headers_in.connection->value.data;
-    last = p + r->headers_in.connection->value.len;
+    part = &r->headers_in.headers.part;
+    c = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return 0;
+            }
+
+            part = part->next;
+            c = part->elts;
+            i = 0;
+        }
+
+        if (c[i].key.len == 10
+            && ngx_strncasecmp(c[i].key.data, (u_char *) "connection", 10)
+               == 0
+            && ngx_http_sockerless_connection_names(&c[i].value, &h->key))
+        {
+            return 1;
+        }
+    }
+}
+
+
+/* the comma-separated list "value" has "name" */
+
+static ngx_uint_t
+ngx_http_sockerless_connection_names(ngx_str_t *value, ngx_str_t *name)
+{
+    u_char  *p, *last, *start;
+    size_t   n;
+
+    p = value->data;
+    last = p + value->len;
 
     while (p < last) {
 
@@ -341,10 +392,10 @@ ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r, ngx_table_elt_t *h)
             p++;
         }
 
-        i = p - start;
+        n = p - start;
 
-        if (i && i == h->key.len
-            && ngx_strncasecmp(start, h->key.data, i) == 0)
+        if (n && n == name->len
+            && ngx_strncasecmp(start, name->data, n) == 0)
         {
             return 1;
         }
