@@ -41,9 +41,8 @@ static u_char *ngx_http_sockerless_upstream_message(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sockerless_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_replace(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, u_char *msg, u_char *last);
-static u_char *ngx_http_sockerless_conflict_message(ngx_http_request_t *r,
+static u_char *ngx_http_sockerless_conflict_message(ngx_str_t *name,
     u_char *buf, u_char *last);
-static void *ngx_http_sockerless_filter_alloc(void *data, size_t size);
 static ngx_int_t ngx_http_sockerless_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
 static ngx_int_t ngx_http_sockerless_text_filter(ngx_http_request_t *r,
@@ -266,6 +265,7 @@ static ngx_int_t
 ngx_http_sockerless_header_filter(ngx_http_request_t *r)
 {
     u_char                          *p;
+    ngx_str_t                        name;
     ngx_http_sockerless_ctx_t       *ctx;
     ngx_http_sockerless_loc_conf_t  *slcf;
     u_char                           msg[NGX_HTTP_SOCKERLESS_MESSAGE_LEN];
@@ -285,14 +285,23 @@ ngx_http_sockerless_header_filter(ngx_http_request_t *r)
         return ngx_http_next_header_filter(r);
     }
 
+    /*
+     * the container operations that give a name (create, rename) have it
+     * in "name": dockerd's 409 names the container that has the name,
+     * maybe another's
+     */
+
     if (ctx && r->upstream && r == r->main
         && r->headers_out.status == NGX_HTTP_CONFLICT
-        && ctx->op && ctx->op->judge == NGX_SOCKERLESS_JUDGE_CREATE
-        && ctx->decision.policy && ctx->decision.policy->rules.owned)
+        && ctx->op && ctx->op->kind == NGX_SOCKERLESS_KIND_CONTAINER
+        && ctx->decision.policy && ctx->decision.policy->rules.owned
+        && ngx_sockerless_query_get(&r->args, "name", &name,
+                                    ngx_http_sockerless_palloc,
+                                    r->pool)
+           == NGX_OK)
     {
-        /* dockerd's 409 names the container that has the name: another's */
-
-        p = ngx_http_sockerless_conflict_message(r, msg, msg + sizeof(msg));
+        p = ngx_http_sockerless_conflict_message(&name, msg,
+                                                 msg + sizeof(msg));
 
         return ngx_http_sockerless_replace(r, ctx, msg, p);
     }
@@ -453,29 +462,14 @@ ngx_http_sockerless_text_filter(ngx_http_request_t *r,
  */
 
 static u_char *
-ngx_http_sockerless_conflict_message(ngx_http_request_t *r, u_char *buf,
+ngx_http_sockerless_conflict_message(ngx_str_t *name, u_char *buf,
     u_char *last)
 {
-    ngx_str_t  name;
-
-    if (ngx_sockerless_query_get(&r->args, "name", &name,
-                                 ngx_http_sockerless_filter_alloc, r->pool)
-        != NGX_OK)
-    {
-        ngx_str_set(&name, "");
-    }
-
     return ngx_slprintf(buf, last, "Conflict. The container name \"/%V\" "
                         "is already in use by another container. You have "
-                        "to choose another name.", &name);
+                        "to choose another name.", name);
 }
 
-
-static void *
-ngx_http_sockerless_filter_alloc(void *data, size_t size)
-{
-    return ngx_palloc((ngx_pool_t *) data, size);
-}
 
 
 ngx_int_t

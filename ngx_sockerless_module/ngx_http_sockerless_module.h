@@ -235,6 +235,8 @@ ngx_table_elt_t *ngx_http_sockerless_header(ngx_http_request_t *r,
 ngx_int_t ngx_http_sockerless_guard(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, ngx_http_sockerless_next_pt next);
 ngx_int_t ngx_http_sockerless_request_init(ngx_conf_t *cf);
+/* the pure files' allocator (ngx_sockerless_alloc_pt) on a pool */
+void *ngx_http_sockerless_palloc(void *pool, size_t size);
 
 /* ngx_http_sockerless_policy.c */
 char *ngx_http_sockerless_policy_block(ngx_conf_t *cf, ngx_command_t *cmd,

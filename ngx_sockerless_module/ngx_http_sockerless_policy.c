@@ -42,7 +42,6 @@ static void ngx_http_sockerless_policy_shared(ngx_conf_t *cf,
     ngx_http_sockerless_main_conf_t *smcf, ngx_http_sockerless_policy_t *pl);
 static ngx_http_sockerless_policy_t *ngx_http_sockerless_policy_find(
     ngx_http_request_t *r, ngx_str_t *name);
-static void *ngx_http_sockerless_policy_alloc(void *data, size_t size);
 static ngx_uint_t ngx_http_sockerless_policy_symlink(void *data,
     ngx_str_t *path);
 
@@ -610,7 +609,7 @@ ngx_http_sockerless_policy_line(ngx_http_request_t *r,
     j->op = ctx->op;
     j->method = r->method_name;
     j->args = r->args;
-    j->alloc = ngx_http_sockerless_policy_alloc;
+    j->alloc = ngx_http_sockerless_palloc;
     j->data = r->pool;
     j->symlink = ngx_http_sockerless_policy_symlink;
     j->symlink_data = r->connection->log;
@@ -694,7 +693,7 @@ ngx_http_sockerless_policy_verdict(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    if (j->status == NGX_HTTP_NOT_FOUND || j->status == NGX_HTTP_CONFLICT) {
+    if (j->message.len) {
         /* what another owns is, to this owner, what dockerd says of none */
 
         return ngx_http_sockerless_send_error(r, j->status, "%V",
@@ -795,7 +794,7 @@ ngx_http_sockerless_policy_stamp(ngx_http_request_t *r,
     j.op = ctx->op;
     j.label = slcf->owner_label;
     j.stamp = 1;
-    j.alloc = ngx_http_sockerless_policy_alloc;
+    j.alloc = ngx_http_sockerless_palloc;
     j.data = r->pool;
     j.json.data = ctx->json->pos;
     j.json.len = ctx->json->last - ctx->json->pos;
@@ -850,12 +849,6 @@ ngx_http_sockerless_policy_find(ngx_http_request_t *r, ngx_str_t *name)
     return NULL;
 }
 
-
-static void *
-ngx_http_sockerless_policy_alloc(void *data, size_t size)
-{
-    return ngx_palloc((ngx_pool_t *) data, size);
-}
 
 
 /*

@@ -106,7 +106,6 @@ static ngx_uint_t ngx_http_sockerless_pull_self(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
 static ngx_uint_t ngx_http_sockerless_pull_error_status(ngx_str_t *msg);
 static ngx_int_t ngx_http_sockerless_str_eq(ngx_str_t *a, ngx_str_t *b);
-static void *ngx_http_sockerless_pull_alloc(void *data, size_t size);
 
 
 static ngx_str_t  ngx_http_sockerless_auth_header[] = {
@@ -255,7 +254,7 @@ ngx_http_sockerless_pull_start(ngx_http_request_t *r,
     /* the platform as dockerd's create reads it: the same one is pulled */
 
     rc = ngx_sockerless_query_get(&r->args, "platform", &platform,
-                                  ngx_http_sockerless_pull_alloc, r->pool);
+                                  ngx_http_sockerless_palloc, r->pool);
 
     if (rc == NGX_ERROR && platform.data == NULL
         && ngx_sockerless_query_valid(&r->args) == NGX_OK)
@@ -1032,9 +1031,3 @@ ngx_http_sockerless_str_eq(ngx_str_t *a, ngx_str_t *b)
     return a->len == b->len && ngx_memcmp(a->data, b->data, a->len) == 0;
 }
 
-
-static void *
-ngx_http_sockerless_pull_alloc(void *data, size_t size)
-{
-    return ngx_palloc((ngx_pool_t *) data, size);
-}

@@ -37,15 +37,23 @@ static ngx_uint_t ngx_http_sockerless_redact_prefixed(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_headers_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_sockerless_process_host(ngx_http_request_t *r,
     ngx_table_elt_t *h, ngx_uint_t offset);
+static ngx_uint_t ngx_http_sockerless_own_origin(ngx_http_request_t *r,
+    ngx_str_t *origin);
 
 
 /* headers only browsers send */
 
 static ngx_str_t  ngx_http_sockerless_browser_headers[] = {
-    ngx_string("origin"),
     ngx_string("sec-fetch-site"),
     ngx_string("sec-fetch-mode"),
     ngx_string("sec-fetch-dest"),
+    ngx_null_string
+};
+
+/* and browsers and websocket clients: allowed for the endpoint's own */
+
+static ngx_str_t  ngx_http_sockerless_origin_header[] = {
+    ngx_string("origin"),
     ngx_null_string
 };
 
@@ -225,6 +233,15 @@ ngx_http_sockerless_guard(ngx_http_request_t *r,
 
     h = ngx_http_sockerless_header(r, ngx_http_sockerless_browser_headers);
 
+    if (h == NULL) {
+        h = ngx_http_sockerless_header(r, ngx_http_sockerless_origin_header);
+
+        if (h && ngx_http_sockerless_own_origin(r, &h->value)) {
+            /* a websocket client of the endpoint itself (docker-py) */
+            h = NULL;
+        }
+    }
+
     if (h) {
         /* DNS rebinding and cross-site requests from a web page */
 
@@ -235,6 +252,90 @@ ngx_http_sockerless_guard(ngx_http_request_t *r,
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * An Origin that names the endpoint itself, as websocket-client (docker-py's
+ * attach_socket(ws=True)) sends it: the scheme of the connection and the
+ * Host header exactly, the host an IP literal or "localhost".  A rebinding
+ * page's Origin names the attacker's host, which is a name, never an IP
+ * literal; a cross-site page's names another origin.  A browser also sends
+ * Sec-Fetch-* (refused above) on every request of such a page.
+ */
+
+static ngx_uint_t
+ngx_http_sockerless_own_origin(ngx_http_request_t *r, ngx_str_t *origin)
+{
+    u_char      *p, *last, *end;
+    size_t       len;
+    ngx_str_t    host;
+    ngx_uint_t   https;
+
+    if (r->headers_in.host == NULL || r->headers_in.host->value.len == 0) {
+        return 0;
+    }
+
+    host = r->headers_in.host->value;
+
+#if (NGX_HTTP_SSL)
+    https = r->connection->ssl ? 1 : 0;
+#else
+    https = 0;
+#endif
+
+    len = https ? sizeof("https://") - 1 : sizeof("http://") - 1;
+
+    if (origin->len != len + host.len
+        || ngx_strncasecmp(origin->data, (u_char *) (https ? "https://"
+                                                           : "http://"),
+                           len)
+           != 0
+        || ngx_strncasecmp(origin->data + len, host.data, host.len) != 0)
+    {
+        return 0;
+    }
+
+    /* the host without its port */
+
+    p = host.data;
+    last = host.data + host.len;
+
+    if (*p == '[') {
+        end = ngx_strlchr(p, last, ']');
+
+        if (end == NULL || (end + 1 != last && end[1] != ':')) {
+            return 0;
+        }
+
+#if (NGX_HAVE_INET6)
+        {
+        u_char  addr6[16];
+
+        return ngx_inet6_addr(p + 1, end - p - 1, addr6) == NGX_OK;
+        }
+#else
+        return 0;
+#endif
+    }
+
+    end = ngx_strlchr(p, last, ':');
+    if (end == NULL) {
+        end = last;
+    }
+
+    if (end - p == 9 && ngx_strncasecmp(p, (u_char *) "localhost", 9) == 0) {
+        return 1;
+    }
+
+    return ngx_inet_addr(p, end - p) != INADDR_NONE;
+}
+
+
+void *
+ngx_http_sockerless_palloc(void *pool, size_t size)
+{
+    return ngx_palloc((ngx_pool_t *) pool, size);
 }
 
 

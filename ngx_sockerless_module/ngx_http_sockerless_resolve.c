@@ -97,7 +97,6 @@ static ngx_int_t ngx_http_sockerless_resolve_verdict(
 static ngx_int_t ngx_http_sockerless_resolve_failed(
     ngx_http_sockerless_resolve_t *rs, const char *what);
 static void ngx_http_sockerless_resolve_cleanup(void *data);
-static void *ngx_http_sockerless_resolve_alloc(void *data, size_t size);
 static ngx_http_sockerless_fact_t *ngx_http_sockerless_cache_find(
     ngx_http_request_t *r, ngx_str_t *id, ngx_uint_t exec);
 static ngx_http_sockerless_fact_t *ngx_http_sockerless_cache_add(
@@ -392,7 +391,7 @@ ngx_http_sockerless_resolve_answer(ngx_http_sockerless_resolve_t *rs,
 
     if (c->status == NGX_HTTP_OK && !c->truncated) {
         answer = ngx_sockerless_json_parse(b->pos, b->last - b->pos,
-                                           ngx_http_sockerless_resolve_alloc,
+                                           ngx_http_sockerless_palloc,
                                            r->pool, &err);
         if (answer == NULL) {
             return ngx_http_sockerless_resolve_failed(rs, "read");
@@ -546,12 +545,6 @@ ngx_http_sockerless_resolve_cleanup(void *data)
     ngx_http_sockerless_client_close(c);
 }
 
-
-static void *
-ngx_http_sockerless_resolve_alloc(void *data, size_t size)
-{
-    return ngx_palloc((ngx_pool_t *) data, size);
-}
 
 
 /* what the worker keeps */

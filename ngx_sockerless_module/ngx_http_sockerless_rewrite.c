@@ -64,7 +64,6 @@ static ngx_int_t ngx_http_sockerless_rewrite_out(void *data, u_char *p,
 static ngx_int_t ngx_http_sockerless_rewrite_link(
     ngx_http_sockerless_rewrite_t *rw);
 static void ngx_http_sockerless_rewrite_cleanup(void *data);
-static void *ngx_http_sockerless_rewrite_alloc(void *data, size_t size);
 
 
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
@@ -75,7 +74,7 @@ static ngx_int_t
 ngx_http_sockerless_rewrite_header_filter(ngx_http_request_t *r)
 {
     ngx_str_t                       *labels;
-    ngx_uint_t                       n;
+    ngx_uint_t                       n, narrow;
     ngx_pool_cleanup_t              *cln;
     ngx_sockerless_rules_t          *rules;
     ngx_http_sockerless_ctx_t       *ctx;
@@ -106,7 +105,11 @@ ngx_http_sockerless_rewrite_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    if (!ngx_sockerless_answer_needed(ctx->op->answer, rules->redact, n)) {
+    narrow = (rules->owned ? NGX_SOCKERLESS_NARROW_OWNER : 0)
+             | (rules->visible ? NGX_SOCKERLESS_NARROW_VISIBLE : 0);
+
+    if (!ngx_sockerless_answer_needed(ctx->op->answer, rules->redact, narrow))
+    {
         return ngx_http_next_header_filter(r);
     }
 
@@ -124,8 +127,9 @@ ngx_http_sockerless_rewrite_header_filter(ngx_http_request_t *r)
     conf.redact = rules->redact;
     conf.labels = labels;
     conf.nlabels = n;
+    conf.narrow = narrow;
     conf.max_element = slcf->max_json_element;
-    conf.alloc = ngx_http_sockerless_rewrite_alloc;
+    conf.alloc = ngx_http_sockerless_palloc;
     conf.data = r->pool;
     conf.out = ngx_http_sockerless_rewrite_out;
     conf.out_data = rw;
@@ -402,12 +406,6 @@ ngx_http_sockerless_rewrite_cleanup(void *data)
     ngx_sockerless_answer_free(data);
 }
 
-
-static void *
-ngx_http_sockerless_rewrite_alloc(void *data, size_t size)
-{
-    return ngx_palloc((ngx_pool_t *) data, size);
-}
 
 
 ngx_int_t

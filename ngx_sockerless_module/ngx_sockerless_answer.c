@@ -46,6 +46,7 @@ typedef struct {
 
 typedef struct {
     ngx_uint_t                     shape;
+    ngx_uint_t                     narrow;    /* what filters it */
     const char                    *path;      /* of the filtered list */
 } ngx_sockerless_answer_list_t;
 
@@ -98,6 +99,8 @@ static ngx_uint_t ngx_sockerless_answer_match(ngx_sockerless_answer_t *a,
     const char *path, ngx_uint_t depth);
 static int ngx_sockerless_answer_value(ngx_sockerless_answer_t *a);
 static int ngx_sockerless_answer_done(ngx_sockerless_answer_t *a);
+static int ngx_sockerless_answer_hold(ngx_sockerless_answer_t *a);
+static ngx_int_t ngx_sockerless_answer_name(u_char *p, size_t len);
 static int ngx_sockerless_answer_push(ngx_sockerless_answer_t *a,
     ngx_uint_t array);
 static int ngx_sockerless_answer_pop(void *data);
@@ -210,15 +213,28 @@ static ngx_sockerless_answer_rule_t  ngx_sockerless_answer_rules[] = {
 /* the lists whose elements are decided by their labels */
 
 static ngx_sockerless_answer_list_t  ngx_sockerless_answer_lists[] = {
-    { NGX_SOCKERLESS_ANSWER_DF, "Containers" },
-    { NGX_SOCKERLESS_ANSWER_DF, "Volumes" },
-    { 0, NULL }
+    { NGX_SOCKERLESS_ANSWER_DF,
+      NGX_SOCKERLESS_NARROW_OWNER|NGX_SOCKERLESS_NARROW_VISIBLE,
+      "Containers" },
+    { NGX_SOCKERLESS_ANSWER_DF,
+      NGX_SOCKERLESS_NARROW_OWNER|NGX_SOCKERLESS_NARROW_VISIBLE,
+      "Volumes" },
+
+    /*
+     * a network's containers, by ID: their entries carry no labels, so
+     * none is kept (the hidden ones would show, by ID and name).  Not for
+     * an owner: only the owner's containers can be put on its networks
+     * but by a policy without owner.
+     */
+    { NGX_SOCKERLESS_ANSWER_NETWORK, NGX_SOCKERLESS_NARROW_VISIBLE,
+      "Containers" },
+    { 0, 0, NULL }
 };
 
 
 ngx_uint_t
 ngx_sockerless_answer_needed(ngx_uint_t shape, ngx_uint_t redact,
-    ngx_uint_t nlabels)
+    ngx_uint_t narrow)
 {
     ngx_sockerless_answer_list_t  *l;
     ngx_sockerless_answer_rule_t  *r;
@@ -229,12 +245,12 @@ ngx_sockerless_answer_needed(ngx_uint_t shape, ngx_uint_t redact,
         }
     }
 
-    if (nlabels == 0) {
+    if (narrow == 0) {
         return 0;
     }
 
     for (l = ngx_sockerless_answer_lists; l->path; l++) {
-        if (l->shape == shape) {
+        if (l->shape == shape && (l->narrow & narrow)) {
             return 1;
         }
     }
@@ -529,7 +545,6 @@ ngx_sockerless_answer_match(ngx_sockerless_answer_t *a, const char *path,
 static int
 ngx_sockerless_answer_value(ngx_sockerless_answer_t *a)
 {
-    size_t                          start;
     ngx_sockerless_answer_frame_t  *parent;
 
     if (a->depth == 0 || a->holding) {
@@ -541,6 +556,17 @@ ngx_sockerless_answer_value(ngx_sockerless_answer_t *a)
     if (!parent->array || !parent->filtered) {
         return 1;
     }
+
+    return ngx_sockerless_answer_hold(a);
+}
+
+
+/* the element (or member) that begins with this token is held */
+
+static int
+ngx_sockerless_answer_hold(ngx_sockerless_answer_t *a)
+{
+    size_t  start;
 
     start = ngx_sockerless_answer_start(a);
 
@@ -555,6 +581,41 @@ ngx_sockerless_answer_value(ngx_sockerless_answer_t *a)
     a->matched = 0;
 
     return 1;
+}
+
+
+/*
+ * The raw bytes of a name before its "=" in the raw JSON string token
+ * "p" (quotes included): the length of the name, or -1 when the string
+ * has no "=".  The first "=" as Go decodes the string: a raw "=" or the
+ * escape \u003d; every other escape is part of the name as it came.
+ */
+
+static ngx_int_t
+ngx_sockerless_answer_name(u_char *p, size_t len)
+{
+    size_t  i;
+
+    for (i = 1; i + 1 < len; i++) {
+
+        if (p[i] == '=') {
+            return i - 1;
+        }
+
+        if (p[i] != '\\') {
+            continue;
+        }
+
+        if (i + 6 < len && p[i + 1] == 'u' && p[i + 2] == '0'
+            && p[i + 3] == '0' && p[i + 4] == '3' && (p[i + 5] | 0x20) == 'd')
+        {
+            return i - 1;
+        }
+
+        i += (p[i + 1] == 'u') ? 5 : 1;
+    }
+
+    return -1;
 }
 
 
@@ -621,9 +682,9 @@ ngx_sockerless_answer_push(ngx_sockerless_answer_t *a, ngx_uint_t array)
     ngx_memzero(f, sizeof(ngx_sockerless_answer_frame_t));
     f->array = array;
 
-    if (array && a->conf.nlabels) {
+    if (a->conf.narrow) {
         for (l = ngx_sockerless_answer_lists; l->path; l++) {
-            if (l->shape == a->conf.shape
+            if (l->shape == a->conf.shape && (l->narrow & a->conf.narrow)
                 && ngx_sockerless_answer_match(a, l->path, a->depth))
             {
                 f->filtered = 1;
@@ -691,8 +752,9 @@ ngx_sockerless_answer_string(void *data, const unsigned char *s, size_t len)
 {
     ngx_sockerless_answer_t  *a = data;
 
-    u_char                         *eq, *name;
-    size_t                          start, n;
+    u_char                         *eq;
+    size_t                          start, end;
+    ngx_int_t                       name;
     ngx_str_t                      *l;
     ngx_uint_t                      i;
     ngx_sockerless_answer_rule_t   *r;
@@ -742,41 +804,30 @@ ngx_sockerless_answer_string(void *data, const unsigned char *s, size_t len)
         /* the string written again: "NAME=" or "" */
 
         start = ngx_sockerless_answer_start(a);
+        end = ngx_sockerless_answer_end(a);
 
-        if (ngx_sockerless_answer_emit(a, start) != NGX_OK
-            || ngx_sockerless_answer_put(a, (u_char *) "\"", 1) != NGX_OK)
-        {
-            a->rc = NGX_ERROR;
-            return 0;
-        }
+        name = -1;
 
         if (r->how == NGX_SOCKERLESS_ANSWER_VALUE) {
-            eq = ngx_strlchr((u_char *) s, (u_char *) s + len, '=');
-
-            /*
-             * the name, as decoded and escaped again (an escaped "=" in
-             * the raw text must not make a value pass for a name)
-             */
-
-            n = eq ? (size_t) (eq + 1 - s) : len;
-
-            name = a->conf.alloc(a->conf.data,
-                                 ngx_sockerless_json_escape(NULL, (u_char *) s,
-                                                            n) + 1);
-            if (name == NULL) {
-                a->rc = NGX_ERROR;
-                return 0;
-            }
-
-            n = ngx_sockerless_json_escape(name, (u_char *) s, n);
-
-            if (ngx_sockerless_answer_put(a, name, n) != NGX_OK) {
-                a->rc = NGX_ERROR;
-                return 0;
+            name = ngx_sockerless_answer_name(a->raw + (start - a->raw_abs),
+                                              end - start);
+            if (name == -1) {
+                /* no "=": no value, the string goes as it came */
+                break;
             }
         }
 
-        if (ngx_sockerless_answer_put(a, (u_char *) "\"", 1) != NGX_OK) {
+        if (ngx_sockerless_answer_emit(a, start) != NGX_OK
+            || ngx_sockerless_answer_put(a, (u_char *) "\"", 1) != NGX_OK
+            || (name >= 0
+                && (ngx_sockerless_answer_put(a,
+                                              a->raw + (start - a->raw_abs)
+                                              + 1, name)
+                    != NGX_OK
+                    || ngx_sockerless_answer_put(a, (u_char *) "=", 1)
+                       != NGX_OK))
+            || ngx_sockerless_answer_put(a, (u_char *) "\"", 1) != NGX_OK)
+        {
             a->rc = NGX_ERROR;
             return 0;
         }
@@ -805,6 +856,11 @@ ngx_sockerless_answer_map_key(void *data, const unsigned char *s, size_t len)
     ngx_sockerless_answer_frame_t  *f;
 
     f = &a->stack[a->depth - 1];
+
+    if (f->filtered && !a->holding && !ngx_sockerless_answer_hold(a)) {
+        /* a member of a filtered object is held from its key on */
+        return 0;
+    }
 
     if (len > NGX_SOCKERLESS_ANSWER_KEY) {
         /* no rule names a key this long */

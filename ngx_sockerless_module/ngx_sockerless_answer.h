@@ -30,6 +30,11 @@ typedef ngx_int_t (*ngx_sockerless_answer_out_pt)(void *data, u_char *p,
     size_t len);
 
 
+/* what narrows the objects a policy sees, for the lists filtered */
+#define NGX_SOCKERLESS_NARROW_OWNER    0x0001
+#define NGX_SOCKERLESS_NARROW_VISIBLE  0x0002
+
+
 typedef struct ngx_sockerless_answer_s  ngx_sockerless_answer_t;
 
 
@@ -43,6 +48,7 @@ typedef struct {
      */
     ngx_str_t                     *labels;
     ngx_uint_t                     nlabels;
+    ngx_uint_t                     narrow;    /* NGX_SOCKERLESS_NARROW_* */
 
     size_t                         max_element;
 
@@ -58,7 +64,7 @@ typedef struct {
  * settings: 0 lets it pass untouched, at no cost.
  */
 ngx_uint_t ngx_sockerless_answer_needed(ngx_uint_t shape, ngx_uint_t redact,
-    ngx_uint_t nlabels);
+    ngx_uint_t narrow);
 
 /* NULL: "alloc" failed */
 ngx_sockerless_answer_t *ngx_sockerless_answer_create(

@@ -129,7 +129,7 @@ static ngx_int_t ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *hc, const char *where);
 static ngx_int_t ngx_sockerless_judge_owner_container(
     ngx_sockerless_judge_t *j, ngx_str_t *ref, const char *where,
-    const char *field);
+    const char *field, ngx_uint_t checks);
 static ngx_int_t ngx_sockerless_judge_label(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *obj, const char *where);
 static ngx_int_t ngx_sockerless_judge_commit_query(ngx_sockerless_judge_t *j,
@@ -614,9 +614,10 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
     ngx_sockerless_ref_t *ref, ngx_str_t *owner, ngx_uint_t visible,
     ngx_str_t *id)
 {
-    u_char     *p;
-    ngx_int_t   rc;
-    ngx_uint_t  mine;
+    char        *fmt;
+    u_char      *p;
+    ngx_int_t    rc;
+    ngx_uint_t   mine, status;
 
     /* the owner's, or no owner asked; and seen by the policy's labels */
 
@@ -646,18 +647,36 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
     }
 
     if (!mine) {
-        /* another's, or nobody's: to this owner, there is no such object */
+        /*
+         * another's, or nobody's: to this owner, there is no such object;
+         * a create's settings name objects dockerd's create refuses with
+         * 400 when missing (or its start does: a 404 at create would make
+         * the docker CLI pull the image and try again)
+         */
+
+        if (ref->checks & NGX_SOCKERLESS_REF_LINK) {
+            fmt = "could not get container for %V: No such container: %V";
+
+        } else if ((ref->checks & NGX_SOCKERLESS_REF_PATH) && j->op
+                   && (j->op->flags & NGX_SOCKERLESS_OP_CANNOT_KILL))
+        {
+            fmt = "Cannot kill container: %V: No such container: %V";
+
+        } else {
+            fmt = (char *) ngx_sockerless_missing[ref->kind].data;
+        }
+
+        status = (ref->checks & NGX_SOCKERLESS_REF_SETTING)
+                 ? NGX_SOCKERLESS_BAD_REQUEST : NGX_SOCKERLESS_NOT_FOUND;
 
         p = ngx_sockerless_judge_sprintf(j->words,
-                                  j->words + sizeof(j->words),
-                                  (char *) ngx_sockerless_missing[ref->kind]
-                                                                    .data,
-                                  &ref->name);
+                                  j->words + sizeof(j->words), fmt,
+                                  &ref->name, &ref->name);
         j->message.data = j->words;
         j->message.len = p - j->words;
 
         if (!visible) {
-            return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_NOT_FOUND,
+            return ngx_sockerless_judge_deny(j, status,
                                              "visible: %s %V (%s) lacks "
                                              "the policy's labels",
                                              ngx_sockerless_kind_name(
@@ -665,7 +684,7 @@ ngx_sockerless_judge_owned(ngx_sockerless_judge_t *j,
                                              &ref->name, ref->where);
         }
 
-        return ngx_sockerless_judge_deny(j, NGX_SOCKERLESS_NOT_FOUND,
+        return ngx_sockerless_judge_deny(j, status,
                                          "owner: %s %V (%s) is not the "
                                          "owner's",
                                          ngx_sockerless_kind_name(ref->kind),
@@ -1377,11 +1396,43 @@ ngx_sockerless_judge_network(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *body)
 {
     ngx_int_t             rc;
-    ngx_sockerless_jv_t  *v, *o;
+    ngx_sockerless_jv_t  *v, *o, *name;
 
     rc = ngx_sockerless_judge_label(j, body, "");
-    if (rc != NGX_OK || j->rules->privileged) {
+    if (rc != NGX_OK) {
         return rc;
+    }
+
+    /*
+     * dockerd makes a second network of a name it has unless told not to,
+     * and its answer gives the first one's ID: under an owner it is told
+     */
+
+    name = ngx_sockerless_json_get(body, "Name");
+    v = ngx_sockerless_json_get(body, "CheckDuplicate");
+
+    if (j->rules->owned && name && name->type == NGX_SOCKERLESS_JSON_STRING
+        && name->str.len
+        && (v == NULL || v->type == NGX_SOCKERLESS_JSON_FALSE
+            || v->type == NGX_SOCKERLESS_JSON_NULL))
+    {
+        if (v) {
+            rc = ngx_sockerless_judge_edit(j, v->off, v->end,
+                                           (u_char *) "true", 4);
+
+        } else {
+            rc = ngx_sockerless_judge_edit(j, name->end, name->end,
+                                           (u_char *) ",\"CheckDuplicate\""
+                                           ":true", 22);
+        }
+
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    if (j->rules->privileged) {
+        return NGX_OK;
     }
 
     v = ngx_sockerless_json_get(body, "Driver");
@@ -2237,7 +2288,9 @@ ngx_sockerless_judge_endpoints(ngx_sockerless_judge_t *j,
             && !ngx_sockerless_judge_builtin(&e->key))
         {
             rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK,
-                                          &e->key, NGX_SOCKERLESS_REF_OWNED,
+                                          &e->key,
+                                          NGX_SOCKERLESS_REF_OWNED
+                                          |NGX_SOCKERLESS_REF_SETTING,
                                           "NetworkingConfig.",
                                           "EndpointsConfig", NULL);
             if (rc != NGX_OK) {
@@ -2582,7 +2635,8 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
             name.len = v->str.len - 10;
 
             rc = ngx_sockerless_judge_owner_container(j, &name, where,
-                                                ngx_sockerless_ns_fields[i]);
+                                                ngx_sockerless_ns_fields[i],
+                                                0);
             if (rc != NGX_OK) {
                 return rc;
             }
@@ -2594,7 +2648,9 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
             && !ngx_sockerless_judge_shares(&v->str))
         {
             rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK,
-                                          &v->str, NGX_SOCKERLESS_REF_OWNED,
+                                          &v->str,
+                                          NGX_SOCKERLESS_REF_OWNED
+                                          |NGX_SOCKERLESS_REF_SETTING,
                                           where, "NetworkMode", NULL);
             if (rc != NGX_OK) {
                 return rc;
@@ -2623,8 +2679,15 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
                 name.len = colon - name.data;
             }
 
+            if (i && name.len && name.data[0] == '/') {
+                /* "/name:/container/alias", as an inspection shows links */
+                name.data++;
+                name.len--;
+            }
+
             rc = ngx_sockerless_judge_owner_container(j, &name, where,
-                                             i ? "Links" : "VolumesFrom");
+                                             i ? "Links" : "VolumesFrom",
+                                             i ? NGX_SOCKERLESS_REF_LINK : 0);
             if (rc != NGX_OK) {
                 return rc;
             }
@@ -2655,7 +2718,8 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
             rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME,
                                           &name,
                                           NGX_SOCKERLESS_REF_OWNED
-                                          |NGX_SOCKERLESS_REF_CREATE,
+                                          |NGX_SOCKERLESS_REF_CREATE
+                                          |NGX_SOCKERLESS_REF_CLAIM,
                                           where, "Binds", NULL);
             if (rc != NGX_OK) {
                 return rc;
@@ -2680,7 +2744,8 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
             rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_VOLUME,
                                           &src->str,
                                           NGX_SOCKERLESS_REF_OWNED
-                                          |NGX_SOCKERLESS_REF_CREATE,
+                                          |NGX_SOCKERLESS_REF_CREATE
+                                          |NGX_SOCKERLESS_REF_CLAIM,
                                           where, "Mounts", NULL);
             if (rc != NGX_OK) {
                 return rc;
@@ -2699,15 +2764,16 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
 
 static ngx_int_t
 ngx_sockerless_judge_owner_container(ngx_sockerless_judge_t *j,
-    ngx_str_t *ref, const char *where, const char *field)
+    ngx_str_t *ref, const char *where, const char *field, ngx_uint_t checks)
 {
     if (ref->len == 0) {
         return NGX_OK;
     }
 
     return ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_CONTAINER, ref,
-                                    NGX_SOCKERLESS_REF_OWNED, where, field,
-                                    NULL);
+                                    NGX_SOCKERLESS_REF_OWNED
+                                    |NGX_SOCKERLESS_REF_SETTING|checks,
+                                    where, field, NULL);
 }
 
 

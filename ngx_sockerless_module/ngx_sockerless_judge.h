@@ -42,6 +42,8 @@
 #define NGX_SOCKERLESS_REF_OWNED        0x0002  /* the owner's */
 #define NGX_SOCKERLESS_REF_CREATE       0x0004  /* made, owned, if missing */
 #define NGX_SOCKERLESS_REF_CLAIM        0x0008  /* a name a create takes */
+#define NGX_SOCKERLESS_REF_SETTING      0x0010  /* a create's: 400, not 404 */
+#define NGX_SOCKERLESS_REF_LINK         0x0020  /* a link: dockerd's words */
 
 /* where a reference is, to be written as the full ID it was checked as */
 #define NGX_SOCKERLESS_REF_PATH         0x0100  /* the path's object */
@@ -118,7 +120,7 @@ typedef struct {
     ngx_sockerless_jv_t         *body;      /* the body as read */
     ngx_uint_t                   status;    /* of a refusal: 400 ... 409 */
     ngx_str_t                    reason;    /* "<code>: <text>" */
-    ngx_str_t                    message;   /* 404, 409: as dockerd words */
+    ngx_str_t                    message;   /* as dockerd words it */
     ngx_array_t                 *refs;      /* ngx_sockerless_ref_t */
     ngx_uint_t                   body_needed;
 
@@ -147,9 +149,11 @@ ngx_int_t ngx_sockerless_judge_body(ngx_sockerless_judge_t *j);
  * such object; for an exec, the inspection of its container): NGX_OK,
  * NGX_DECLINED or NGX_ERROR, as above, or NGX_DONE for a missing object
  * that the caller makes, owned (ngx_sockerless_judge_create_body()).  An
- * object that is not the owner's is refused with 404 and dockerd's words
- * for a missing object in "message".  An allowed reference is written,
- * where it stands, as the full ID dockerd gave ("id").
+ * object that is not the owner's is refused with dockerd's status and
+ * words for a missing object in "message" (404; 400 for the objects of a
+ * container's settings), a name another has with 409.  An allowed
+ * reference is written, where it stands, as the full ID dockerd gave
+ * ("id").
  */
 ngx_int_t ngx_sockerless_judge_answer(ngx_sockerless_judge_t *j,
     ngx_sockerless_ref_t *ref, ngx_sockerless_jv_t *answer, ngx_str_t *id);

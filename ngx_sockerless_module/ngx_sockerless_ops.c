@@ -38,6 +38,7 @@
 #define F_SHARED        NGX_SOCKERLESS_OP_SHARED
 #define F_EXTRA         NGX_SOCKERLESS_OP_EXTRA
 #define F_LIBPOD        NGX_SOCKERLESS_OP_LIBPOD
+#define F_CANNOT_KILL   NGX_SOCKERLESS_OP_CANNOT_KILL
 
 #define K_NONE        NGX_SOCKERLESS_KIND_NONE
 #define K_CONTAINER   NGX_SOCKERLESS_KIND_CONTAINER
@@ -85,6 +86,7 @@
 #define A_DF          NGX_SOCKERLESS_ANSWER_DF
 #define A_EVENTS      NGX_SOCKERLESS_ANSWER_EVENTS
 #define A_SWARM       NGX_SOCKERLESS_ANSWER_SWARM
+#define A_NETWORK     NGX_SOCKERLESS_ANSWER_NETWORK
 
 
 #define ngx_sockerless_op_entry(id, name, method, path, routes, groups,      \

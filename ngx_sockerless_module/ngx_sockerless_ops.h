@@ -55,6 +55,8 @@
 #define NGX_SOCKERLESS_OP_EXTRA          0x0800  /* not in the API spec */
 #define NGX_SOCKERLESS_OP_LIBPOD         0x1000  /* Podman's own: no policy
                                                     allows it */
+#define NGX_SOCKERLESS_OP_CANNOT_KILL    0x2000  /* dockerd says "Cannot kill
+                                                    container: <name>: " */
 
 
 /* the kind of object an operation is about */
@@ -110,6 +112,7 @@
 #define NGX_SOCKERLESS_ANSWER_DF         14
 #define NGX_SOCKERLESS_ANSWER_EVENTS     15
 #define NGX_SOCKERLESS_ANSWER_SWARM      16
+#define NGX_SOCKERLESS_ANSWER_NETWORK    17
 
 /* what a policy redacts in answers ("redact env secrets;") */
 #define NGX_SOCKERLESS_REDACT_ENV        0x0001  /* values of variables */
@@ -255,7 +258,7 @@
       "/containers/{id}/kill",                                                \
       "/containers/{name:.*}/kill",                                           \
       G_LIFECYCLE|G_CONTAINERS,                                               \
-      F_OBJECT,                                                               \
+      F_OBJECT|F_CANNOT_KILL,                                                 \
       K_CONTAINER, J_NONE, A_NONE)                                            \
                                                                               \
     X(container_pause, ContainerPause, "POST",                                \
@@ -930,7 +933,7 @@
       "/networks/{id:.+}",                                                    \
       G_READ|G_NETWORKS,                                                      \
       F_OBJECT,                                                               \
-      K_NETWORK, J_NONE, A_NONE)                                              \
+      K_NETWORK, J_NONE, A_NETWORK)                                           \
                                                                               \
     X(network_create, NetworkCreate, "POST",                                  \
       "/networks/create",                                                     \

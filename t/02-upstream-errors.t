@@ -80,14 +80,14 @@ __DATA__
 --- request: GET /_ping
 --- status: 502
 --- json_error
---- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory(?: \(node \w+\))?$
 
 === missing socket in upstream{}: GET /v1.41/containers/json
 --- nginx: missing_upstream
 --- request: GET /v1.41/containers/json
 --- status: 502
 --- json_error
---- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory(?: \(node \w+\))?$
 
 === missing socket in upstream{}: POST /v1.41/containers/create
 --- nginx: missing_upstream
@@ -95,7 +95,7 @@ __DATA__
 --- body: {"Image":"x"}
 --- status: 502
 --- json_error
---- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory(?: \(node \w+\))?$
 
 # sockerless_pass unix:... (no upstream{}) with that socket
 === missing socket in sockerless_pass: GET /_ping
@@ -103,14 +103,14 @@ __DATA__
 --- request: GET /_ping
 --- status: 502
 --- json_error
---- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory(?: \(node \w+\))?$
 
 === missing socket in sockerless_pass: GET /v1.41/containers/json
 --- nginx: missing_pass
 --- request: GET /v1.41/containers/json
 --- status: 502
 --- json_error
---- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory(?: \(node \w+\))?$
 
 === missing socket in sockerless_pass: POST /v1.41/containers/create
 --- nginx: missing_pass
@@ -118,7 +118,7 @@ __DATA__
 --- body: {"Image":"x"}
 --- status: 502
 --- json_error
---- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory$
+--- message_like: ^Cannot connect to the Docker daemon at unix:$missing\b.*: No such file or directory(?: \(node \w+\))?$
 
 # upstream{} with a socket file nobody listens on
 === dead socket in upstream{}: GET /_ping
@@ -126,14 +126,14 @@ __DATA__
 --- request: GET /_ping
 --- status: 502
 --- json_error
---- message_like: ^Cannot connect to the Docker daemon at unix:$dead\b.*: Connection refused$
+--- message_like: ^Cannot connect to the Docker daemon at unix:$dead\b.*: Connection refused(?: \(node \w+\))?$
 
 === dead socket in upstream{}: GET /v1.41/containers/json
 --- nginx: dead_upstream
 --- request: GET /v1.41/containers/json
 --- status: 502
 --- json_error
---- message_like: ^Cannot connect to the Docker daemon at unix:$dead\b.*: Connection refused$
+--- message_like: ^Cannot connect to the Docker daemon at unix:$dead\b.*: Connection refused(?: \(node \w+\))?$
 
 === dead socket in upstream{}: POST /v1.41/containers/create
 --- nginx: dead_upstream
@@ -141,4 +141,4 @@ __DATA__
 --- body: {"Image":"x"}
 --- status: 502
 --- json_error
---- message_like: ^Cannot connect to the Docker daemon at unix:$dead\b.*: Connection refused$
+--- message_like: ^Cannot connect to the Docker daemon at unix:$dead\b.*: Connection refused(?: \(node \w+\))?$

@@ -19,7 +19,7 @@ use Digest::SHA qw(sha256_hex);
 use File::Temp qw(tempdir);
 use Sockerless::Test;
 use Sockerless::Fault qw(own_dockerd);
-use Sockerless::TLS qw(free_port htpasswd_file);
+use Sockerless::TLS qw(htpasswd_file);
 use Sockerless::Fleet;
 
 module_only();

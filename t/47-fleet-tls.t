@@ -23,7 +23,7 @@ use IO::Socket::SSL;
 use IO::Select;
 use Time::HiRes qw(time sleep);
 use Sockerless::Test;
-use Sockerless::TLS qw(make_certs start_conf free_port tls_env);
+use Sockerless::TLS qw(make_certs tls_env);
 use Sockerless::Hijack qw(demux);
 use Sockerless::Fleet;
 
@@ -39,7 +39,7 @@ my $mute = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
     LocalPort => $mute_port, Listen => 16, ReuseAddr => 1) or die $!;
 
 my $common = <<"EOF";
-load_module $Sockerless::TLS::MODULE;
+load_module %%MODULE%%;
 master_process on;
 worker_processes 1;
 user root;
@@ -107,6 +107,8 @@ $temp
     log_format gw '"\$request" \$status node=\$sockerless_node '
                   'ua=\$upstream_addr';
     access_log \@RUN_DIR\@/access.log gw;
+    # the gateway pulls for the CLI too (auto would let it pull itself)
+    sockerless_auto_pull on;
     upstream n1 { server 127.0.0.1:$node_port; keepalive 8; }
     # the same node with other TLS settings: an upstream of their own, as
     # the connections an upstream keeps alive serve every location

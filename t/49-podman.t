@@ -22,6 +22,7 @@ use File::Temp qw(tempdir);
 use Sockerless::Test;
 use Sockerless::Hijack qw(hijack_open demux);
 use Sockerless::Fleet;
+use Sockerless::Pull ();
 
 module_only();
 
@@ -127,12 +128,24 @@ is($rc, 0, 'docker build (Podman builds with buildah)') or diag $err;
 ($rc, $out) = docker('run', '--rm', $built, 'cat', '/built');
 is($out, "built\n", 'the built image runs');
 
-# auto-pull: the module asks Podman, which pulls from the test registry
+# a missing image: the CLI (auto-pull "auto") gets the 404 and pulls by
+# itself through the module, from Podman, with its progress
 my $ref = registry() . '/sockerless/test:1';
 ($rc, $out, $err) = docker('run', '--rm', $ref, 'echo', 'pulled');
-is($out, "pulled\n", 'auto-pull through Podman') or diag $err;
-unlike($err, qr/Unable to find image/,
-    'the module pulled it, not the CLI after a 404');
+is($out, "pulled\n", 'a pull through Podman') or diag $err;
+like($err, qr/Unable to find image/,
+    'the CLI pulled it after the 404, as from dockerd');
+
+# a client that never pulls (no User-Agent of one that does): the module
+# asks Podman to pull first
+{
+    my $raw = Sockerless::Pull::pushed_image(registry(), 'podraw');
+    my ($st, $j, undef, $b) = api('POST', '/containers/create',
+        { Image => $raw, Cmd => ['true'] });
+    is($st, 201, 'auto-pull through Podman for a raw create') or diag $b;
+    docker('rm', '-f', $j->{Id}) if ref $j eq 'HASH' && $j->{Id};
+    docker('rmi', $raw);
+}
 
 ($rc, $out, $err) = docker('stop', '-t', '1', $c);
 is($rc, 0, 'docker stop') or diag $err;

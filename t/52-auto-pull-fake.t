@@ -227,6 +227,7 @@ sub create {
     like($r[2] // '', qr{^POST /v1\.41/containers/create\?name=x&platform=linux%2Farm64 },
         'ok: then the create');
     my ($sent) = ($r[2] // '') =~ /\r\n\r\n(.*)\z/s;
+    # no policy has an owner here: no owner label is written
     is($sent, $body, 'ok: the create body is forwarded unchanged');
     wait_until(sub { $nginx->access_log =~ / 201 pulled=/ }, 5);
     like($nginx->access_log, qr{ 201 pulled=\[reg\.example:5000/team/ok:1\.2\]},

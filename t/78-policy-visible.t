@@ -62,6 +62,9 @@ my $vol = cleanup_volume(unique_name('vol'));
 my $hvol = cleanup_volume(unique_name('hvol'));
 
 docker_direct('network', 'create', '--label', 'traefik.enable=true', $net);
+my $onnet = cleanup_container(unique_name('onnet'));
+docker_direct('run', '-d', '--name', $onnet, '--network', $net, $image,
+    'sleep', '300');
 docker_direct('network', 'create', $hnet);
 docker_direct('volume', 'create', '--label', 'traefik.enable=true', $vol);
 docker_direct('volume', 'create', $hvol);
@@ -118,6 +121,10 @@ for_each_cli(sub {
         '{{.Name}}');
     is_deeply([grep { /^slt-78/ } split /\n/, $out], [$net],
         'traefik: network ls: the labelled network');
+    ($rc, $out) = docker_as('traefik', 'network', 'inspect', '--format',
+        '{{len .Containers}}', $net);
+    is($out, "0\n", 'traefik: a network\'s containers are not listed '
+        . '(their entries carry no labels)');
     ($rc, $out, $err) = docker_as('traefik', 'network', 'inspect', $hnet);
     like($err, qr/No such network|not found/i,
         'traefik: network inspect of a hidden one: not found');

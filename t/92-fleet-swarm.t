@@ -14,7 +14,7 @@ use lib "$FindBin::Bin/lib";
 use File::Temp qw(tempdir);
 use Sockerless::Test;
 use Sockerless::Fault qw(own_dockerd fake_daemon read_request bump);
-use Sockerless::TLS qw(free_port);
+
 use Sockerless::Fleet;
 
 module_only();

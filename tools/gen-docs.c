@@ -293,8 +293,15 @@ gen_action(const ngx_sockerless_op_t *op)
         printf("; answer: `redact secrets` blanks options, data, tokens");
     }
 
-    if (ngx_sockerless_answer_needed(op->answer, 0, 1)) {
+    if (ngx_sockerless_answer_needed(op->answer, 0,
+                                     NGX_SOCKERLESS_NARROW_OWNER))
+    {
         printf("; answer: owner and `visible` filter its lists by label");
+
+    } else if (ngx_sockerless_answer_needed(op->answer, 0,
+                                            NGX_SOCKERLESS_NARROW_VISIBLE))
+    {
+        printf("; answer: `visible` leaves out its containers");
     }
 }
 

@@ -80,8 +80,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_assert(a.len == 0 || ngx_memcmp(a.buf, b.buf, a.len) == 0);
         fuzz_assert(a.len <= size - 2);
 
-        if (!ngx_sockerless_answer_needed(how % 17, (how >> 5) & 3,
-                                          (how >> 7) & 1))
+        if (!ngx_sockerless_answer_needed(how % 18, (how >> 5) & 3,
+                                          ((how >> 7) & 1) ? 3 : 0))
         {
             fuzz_assert(a.len == size - 2);
             fuzz_assert(a.len == 0
@@ -110,10 +110,12 @@ fuzz_run(ngx_uint_t how, size_t chunk, const u_char *p, size_t len,
 
     ngx_memzero(&conf, sizeof(ngx_sockerless_answer_conf_t));
 
-    conf.shape = how % 17;
+    conf.shape = how % 18;
     conf.redact = (how >> 5) & 3;
     conf.labels = labels;
     conf.nlabels = (how >> 7) & 1;
+    conf.narrow = conf.nlabels ? NGX_SOCKERLESS_NARROW_OWNER
+                                 |NGX_SOCKERLESS_NARROW_VISIBLE : 0;
     conf.max_element = 1 << 20;   /* over any input: limits are unit-tested */
     conf.alloc = fuzz_alloc;
     conf.out = fuzz_out;

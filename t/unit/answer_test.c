@@ -47,6 +47,25 @@ static void t_bounded(void);
 
 static t_case_t  t_cases[] = {
 
+    { "a network's containers, under labels: none", 
+      NGX_SOCKERLESS_ANSWER_NETWORK, 0, "team=red",
+      "{\"Name\":\"n\",\"Containers\":{\"aa\":{\"Name\":\"x\"}, "
+      "\"bb\":{\"Name\":\"y\",\"Labels\":{\"team\":\"red\"}}},"
+      "\"Labels\":{\"team\":\"red\"},\"Options\":{}}",
+      "{\"Name\":\"n\",\"Containers\":{\"bb\":{\"Name\":\"y\","
+      "\"Labels\":{\"team\":\"red\"}}},"
+      "\"Labels\":{\"team\":\"red\"},\"Options\":{}}" },
+
+    { "a network's containers: empty stays empty",
+      NGX_SOCKERLESS_ANSWER_NETWORK, 0, "team=red",
+      "{\"Containers\":{},\"Id\":\"i\"}",
+      "{\"Containers\":{},\"Id\":\"i\"}" },
+
+    { "a network, no labels: untouched", NGX_SOCKERLESS_ANSWER_NETWORK, 0,
+      NULL,
+      "{\"Containers\":{\"aa\":{\"Name\":\"x\"}}}",
+      "{\"Containers\":{\"aa\":{\"Name\":\"x\"}}}" },
+
     { "no rule: byte for byte", NGX_SOCKERLESS_ANSWER_CONTAINER, 0, NULL,
       "{\"Id\":\"x\", \"Config\":{\"Env\":[\"A=1\"]},\"N\":1.50e3}",
       "{\"Id\":\"x\", \"Config\":{\"Env\":[\"A=1\"]},\"N\":1.50e3}" },
@@ -63,7 +82,12 @@ static t_case_t  t_cases[] = {
     { "an escaped = is no name's end", NGX_SOCKERLESS_ANSWER_CONTAINER,
       NGX_SOCKERLESS_REDACT_ENV, NULL,
       "{\"Config\":{\"Env\":[\"A\\u003dsecret=x\",\"B\\n=y\"]}}",
-      "{\"Config\":{\"Env\":[\"A=\",\"B\\u000a=\"]}}" },
+      "{\"Config\":{\"Env\":[\"A=\",\"B\\n=\"]}}" },
+
+    { "names as they came, no value as it came",
+      NGX_SOCKERLESS_ANSWER_CONTAINER, NGX_SOCKERLESS_REDACT_ENV, NULL,
+      "{\"Config\":{\"Env\":[\"=x\",\"C\\u00e9\\n\",\"\\u0044=\\u003d\"]}}",
+      "{\"Config\":{\"Env\":[\"=\",\"C\\u00e9\\n\",\"\\u0044=\"]}}" },
 
     { "env, not secrets", NGX_SOCKERLESS_ANSWER_CONTAINER,
       NGX_SOCKERLESS_REDACT_SECRETS, NULL,
@@ -166,6 +190,12 @@ main(void)
          "a container list has no env: passed untouched");
     t_ok(!ngx_sockerless_answer_needed(NGX_SOCKERLESS_ANSWER_DF, 0, 0),
          "df without labels: untouched");
+    t_ok(!ngx_sockerless_answer_needed(NGX_SOCKERLESS_ANSWER_NETWORK, 0,
+                                       NGX_SOCKERLESS_NARROW_OWNER),
+         "a network under an owner: untouched");
+    t_ok(ngx_sockerless_answer_needed(NGX_SOCKERLESS_ANSWER_NETWORK, 0,
+                                      NGX_SOCKERLESS_NARROW_VISIBLE),
+         "a network under visible: its containers left out");
 
     t_bounded();
 
@@ -200,6 +230,8 @@ t_run(t_case_t *c, size_t chunk, t_out_t *out)
         label.len = ngx_strlen(c->labels);
         conf.labels = &label;
         conf.nlabels = 1;
+        conf.narrow = NGX_SOCKERLESS_NARROW_OWNER
+                      |NGX_SOCKERLESS_NARROW_VISIBLE;
     }
 
     a = ngx_sockerless_answer_create(&conf);
@@ -257,6 +289,7 @@ t_bounded(void)
     conf.shape = NGX_SOCKERLESS_ANSWER_DF;
     conf.labels = &label;
     conf.nlabels = 1;
+    conf.narrow = NGX_SOCKERLESS_NARROW_OWNER;
     conf.max_element = 4096;
     conf.alloc = t_arena_alloc;
     conf.out = t_out;

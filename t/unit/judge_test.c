@@ -20,6 +20,7 @@
  *   full      allow @all; privileged on
  *   readonly  allow @read
  *   tenant    allow @all; privileged off; owner alice
+ *   tenant_p  allow @all; privileged on; owner alice
  *
  * A path with a component named "link" counts as going through a symbolic
  * link.  Memory comes from malloc and is freed after each case, so that
@@ -61,11 +62,27 @@ typedef struct {
 } t_query_case_t;
 
 
+/* a request whose names dockerd answers with "answer", each of them */
+
+typedef struct {
+    char                   *policy;
+    char                   *method;
+    char                   *target;
+    char                   *body;
+    char                   *answer;
+    ngx_uint_t              status;      /* of the refusal */
+    char                   *message;     /* dockerd's words for none */
+} t_ref_case_t;
+
+
 static void *t_alloc(void *data, size_t size);
 static void t_free_all(void);
 static ngx_uint_t t_symlink(void *data, ngx_str_t *path);
 static ngx_sockerless_rules_t *t_rules(char *name);
+static ngx_int_t t_judge(t_case_t *c, ngx_sockerless_judge_t *j,
+    ngx_sockerless_route_t *rt);
 static void t_case(t_case_t *c);
+static void t_ref_case(t_ref_case_t *c);
 static void t_answers(void);
 static void t_queries(void);
 static int t_has(ngx_str_t *s, char *part);
@@ -379,6 +396,27 @@ static t_case_t  t_cases[] = {
       T_ALLOW, NULL, 0, "{\"Name\":\"n\"}" },
     { "tenant", "POST", "/networks/create", "{}",
       T_ALLOW, NULL, 0, "{\"Labels\":{\"io.sockerless.owner\":\"alice\"}}" },
+
+    /* a network name another has: 409, not a second one and its ID */
+
+    { "tenant", "POST", "/networks/create", "{\"Name\":\"n\"}",
+      T_ALLOW, NULL, 0, "{\"Labels\":{\"io.sockerless.owner\":\"alice\"},"
+      "\"Name\":\"n\",\"CheckDuplicate\":true}" },
+    { "tenant", "POST", "/networks/create",
+      "{\"Name\":\"n\",\"checkDuplicate\":false,\"Internal\":true}",
+      T_ALLOW, NULL, 0, "{\"Labels\":{\"io.sockerless.owner\":\"alice\"},"
+      "\"Name\":\"n\",\"checkDuplicate\":true,\"Internal\":true}" },
+    { "tenant", "POST", "/networks/create",
+      "{\"Name\":\"n\",\"CheckDuplicate\":null}",
+      T_ALLOW, NULL, 0, "{\"Labels\":{\"io.sockerless.owner\":\"alice\"},"
+      "\"Name\":\"n\",\"CheckDuplicate\":true}" },
+    { "tenant", "POST", "/networks/create",
+      "{\"Name\":\"n\",\"CheckDuplicate\":true}",
+      T_ALLOW, NULL, 0, "{\"Labels\":{\"io.sockerless.owner\":\"alice\"},"
+      "\"Name\":\"n\",\"CheckDuplicate\":true}" },
+    { "full", "POST", "/networks/create",
+      "{\"Name\":\"n\",\"CheckDuplicate\":false}",
+      T_ALLOW, NULL, 0, "{\"Name\":\"n\",\"CheckDuplicate\":false}" },
     { "tenant", "GET", "/containers/web/json", NULL, T_ALLOW, NULL, 1, NULL },
     { "tenant", "GET", "/v1.41/exec/e1/json", NULL, T_ALLOW, NULL, 1,
       NULL },
@@ -427,6 +465,59 @@ static t_case_t  t_cases[] = {
 };
 
 
+#define T_THEIRS    "{\"Id\":\"beef\",\"Name\":\"x\",\"Driver\":\"bridge\"," \
+                    "\"Labels\":{\"io.sockerless.owner\":\"bob\"},"          \
+                    "\"Config\":{\"Labels\":{\"io.sockerless.owner\":\"bob\"}}}"
+
+
+static t_ref_case_t  t_ref_cases[] = {
+
+    /*
+     * another's objects in a container's settings: what dockerd's create
+     * answers for missing ones, 400 (a 404 would make the CLI pull)
+     */
+
+    { "tenant_p", "POST", "/containers/create",
+      "{\"HostConfig\":{\"VolumesFrom\":[\"web:ro\"]}}", T_THEIRS, 400,
+      "No such container: web" },
+    { "tenant_p", "POST", "/containers/create",
+      "{\"HostConfig\":{\"Links\":[\"/db:/x/db\"]}}", T_THEIRS, 400,
+      "could not get container for db: No such container: db" },
+    { "tenant_p", "POST", "/containers/create",
+      "{\"HostConfig\":{\"PidMode\":\"container:web\"}}", T_THEIRS, 400,
+      "No such container: web" },
+    { "tenant", "POST", "/containers/create",
+      "{\"HostConfig\":{\"NetworkMode\":\"mynet\"}}", T_THEIRS, 400,
+      "network mynet not found" },
+    { "tenant", "POST", "/containers/create",
+      "{\"NetworkingConfig\":{\"EndpointsConfig\":{\"mynet\":{}}}}",
+      T_THEIRS, 400, "network mynet not found" },
+
+    /* a named volume a create would make: the name is another's */
+
+    { "tenant", "POST", "/containers/create",
+      "{\"HostConfig\":{\"Binds\":[\"data:/d\"]}}", T_THEIRS, 409,
+      "a volume named data exists already" },
+    { "tenant", "POST", "/containers/create",
+      "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Source\":"
+      "\"data\",\"Target\":\"/d\"}]}}", T_THEIRS, 409,
+      "a volume named data exists already" },
+
+    /* elsewhere dockerd's 404 */
+
+    { "tenant", "GET", "/containers/web/json", NULL, T_THEIRS, 404,
+      "No such container: web" },
+    { "tenant", "POST", "/v1.41/containers/web/kill?signal=KILL", NULL,
+      T_THEIRS, 404, "Cannot kill container: web: No such container: web" },
+    { "tenant", "POST", "/networks/n1/connect", "{\"Container\":\"web\"}",
+      T_THEIRS, 404, "network n1 not found" },
+    { "tenant", "POST", "/commit?container=web", NULL, T_THEIRS, 404,
+      "No such container: web" },
+
+    { NULL, NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+
 static t_query_case_t  t_query_cases[] = {
     { "a=1&b=2", "b", NGX_OK, "2" },
     { "a=1&a=2", "a", NGX_OK, "1" },
@@ -449,10 +540,16 @@ static t_query_case_t  t_query_cases[] = {
 int
 main(void)
 {
-    t_case_t  *c;
+    t_case_t      *c;
+    t_ref_case_t  *rc;
 
     for (c = t_cases; c->policy; c++) {
         t_case(c);
+        t_free_all();
+    }
+
+    for (rc = t_ref_cases; rc->policy; rc++) {
+        t_ref_case(rc);
         t_free_all();
     }
 
@@ -463,15 +560,15 @@ main(void)
 }
 
 
-static void
-t_case(t_case_t *c)
+/* the judge's decision on the request line and the body of a case */
+
+static ngx_int_t
+t_judge(t_case_t *c, ngx_sockerless_judge_t *j, ngx_sockerless_route_t *rt)
 {
-    u_char                  *work, *q;
-    size_t                   len;
-    ngx_int_t                rc;
-    ngx_str_t                method;
-    ngx_sockerless_route_t   rt;
-    ngx_sockerless_judge_t   j;
+    u_char     *work, *q;
+    size_t      len;
+    ngx_int_t   rc;
+    ngx_str_t   method;
 
     len = ngx_strlen(c->target);
     q = (u_char *) ngx_strchr(c->target, '?');
@@ -483,39 +580,52 @@ t_case(t_case_t *c)
 
     (void) ngx_sockerless_route((u_char *) c->target,
                                 q ? (size_t) (q - (u_char *) c->target) : len,
-                                &method, work, &rt);
+                                &method, work, rt);
 
-    ngx_memzero(&j, sizeof(ngx_sockerless_judge_t));
+    ngx_memzero(j, sizeof(ngx_sockerless_judge_t));
 
-    j.rules = t_rules(c->policy);
-    j.route = &rt;
-    j.op = ngx_sockerless_op(rt.op);
-    j.method = method;
-    j.alloc = t_alloc;
-    j.symlink = t_symlink;
-    j.target.data = (u_char *) c->target;
-    j.target.len = len;
-    ngx_str_set(&j.label, "io.sockerless.owner");
-    j.stamp = 1;      /* the configuration has owners: "tenant" */
+    j->rules = t_rules(c->policy);
+    j->route = rt;
+    j->op = ngx_sockerless_op(rt->op);
+    j->method = method;
+    j->alloc = t_alloc;
+    j->symlink = t_symlink;
+    j->target.data = (u_char *) c->target;
+    j->target.len = len;
+    ngx_str_set(&j->label, "io.sockerless.owner");
+    j->stamp = 1;      /* the configuration has owners: "tenant" */
 
-    if (j.rules->owned) {
-        ngx_str_set(&j.owner, "alice");
+    if (j->rules->owned) {
+        ngx_str_set(&j->owner, "alice");
     }
 
     if (q) {
-        j.args.data = q + 1;
-        j.args.len = (u_char *) c->target + len - (q + 1);
+        j->args.data = q + 1;
+        j->args.len = (u_char *) c->target + len - (q + 1);
     }
 
-    rc = ngx_sockerless_judge_line(&j);
+    rc = ngx_sockerless_judge_line(j);
 
-    if (rc == NGX_OK && j.body_needed && c->body) {
-        j.json.len = ngx_strlen(c->body);
-        j.json.data = t_alloc(NULL, j.json.len);
-        ngx_memcpy(j.json.data, c->body, j.json.len);
+    if (rc == NGX_OK && j->body_needed && c->body) {
+        j->json.len = ngx_strlen(c->body);
+        j->json.data = t_alloc(NULL, j->json.len);
+        ngx_memcpy(j->json.data, c->body, j->json.len);
 
-        rc = ngx_sockerless_judge_body(&j);
+        rc = ngx_sockerless_judge_body(j);
     }
+
+    return rc;
+}
+
+
+static void
+t_case(t_case_t *c)
+{
+    ngx_int_t                rc;
+    ngx_sockerless_route_t   rt;
+    ngx_sockerless_judge_t   j;
+
+    rc = t_judge(c, &j, &rt);
 
     if (c->want == T_ALLOW) {
         t_ok(rc == NGX_OK, "%s %s %s %s: allowed%s%.*s", c->policy,
@@ -540,6 +650,49 @@ t_case(t_case_t *c)
          c->method, c->target, c->body ? c->body : "", c->want, c->reason,
          rc == NGX_OK ? "allowed" : rc == NGX_DECLINED ? "refused" : "error",
          (int) j.status, (int) j.reason.len, j.reason.data);
+}
+
+
+/* the names of an allowed request answered: the first refusal */
+
+static void
+t_ref_case(t_ref_case_t *c)
+{
+    ngx_int_t                rc;
+    ngx_str_t                id;
+    ngx_uint_t               i;
+    t_case_t                 tc;
+    const char              *err;
+    ngx_sockerless_jv_t     *answer;
+    ngx_sockerless_ref_t    *ref;
+    ngx_sockerless_route_t   rt;
+    ngx_sockerless_judge_t   j;
+
+    ngx_memzero(&tc, sizeof(t_case_t));
+    tc.policy = c->policy;
+    tc.method = c->method;
+    tc.target = c->target;
+    tc.body = c->body;
+
+    rc = t_judge(&tc, &j, &rt);
+
+    answer = ngx_sockerless_json_parse((u_char *) c->answer,
+                                       ngx_strlen(c->answer), t_alloc, NULL,
+                                       &err);
+
+    for (i = 0; rc == NGX_OK && j.refs && i < j.refs->nelts; i++) {
+        ref = (ngx_sockerless_ref_t *) j.refs->elts + i;
+        rc = ngx_sockerless_judge_answer(&j, ref, answer, &id);
+    }
+
+    t_ok(rc == NGX_DECLINED && j.status == c->status
+         && j.message.len == ngx_strlen(c->message)
+         && ngx_memcmp(j.message.data, c->message, j.message.len) == 0,
+         "%s %s %s %s, another's: %d \"%s\" (got %d \"%.*s\", %.*s)",
+         c->policy, c->method, c->target, c->body ? c->body : "",
+         (int) c->status, c->message, (int) j.status, (int) j.message.len,
+         j.message.data,
+         (int) j.reason.len, j.reason.data);
 }
 
 
@@ -723,7 +876,7 @@ t_rules(char *name)
     static u_char                  all[ngx_sockerless_op_n];
     static u_char                  ci[ngx_sockerless_op_n];
     static u_char                  read[ngx_sockerless_op_n];
-    static ngx_sockerless_rules_t  tenant;
+    static ngx_sockerless_rules_t  tenant, tenant_p;
     static ngx_sockerless_bind_t   binds[2];
     static ngx_str_t               images[1];
     static ngx_array_t             ci_binds, ci_images;
@@ -757,9 +910,15 @@ t_rules(char *name)
     readonly.allow = read;
     tenant.allow = all;
     tenant.owned = 1;
+    tenant_p = tenant;
+    tenant_p.privileged = 1;
 
     if (ngx_strcmp(name, "tenant") == 0) {
         return &tenant;
+    }
+
+    if (ngx_strcmp(name, "tenant_p") == 0) {
+        return &tenant_p;
     }
 
     if (ngx_strcmp(name, "ci") == 0) {

@@ -34,7 +34,8 @@ use Sockerless::Test qw(:noenv api run_blocks encode_json docker
 
 our @EXPORT = qw(
     $POLICY_LOG run_policy_blocks policy_dirs policy_api denied refused
-    allowed docker_as dockerd_events log_lines no_denied_request_reached
+    allowed docker_as identity_config dockerd_events log_lines
+    no_denied_request_reached
 );
 
 # the access log of the policy tests: identity, decision, reason, and
@@ -141,18 +142,26 @@ sub allowed {
         "$name: allowed", %o);
 }
 
-# docker_as($id, [\%opts,] @args): the docker CLI as an identity
-sub docker_as {
-    my $id = shift;
-    my $o = ref $_[0] eq 'HASH' ? { %{ shift() } } : {};
-    my $dir = $CONFIGS{$id} //= do {
+# identity_config($id): a DOCKER_CONFIG directory whose config.json
+# sends the identity ("HttpHeaders"), read by the docker CLI, docker-py
+# and docker-compose
+sub identity_config {
+    my ($id) = @_;
+    return $CONFIGS{$id} //= do {
         my $d = tempdir('sockerless-id-XXXXXX', TMPDIR => 1, CLEANUP => 1);
         open my $fh, '>', "$d/config.json" or die "$d/config.json: $!";
         print $fh encode_json({ HttpHeaders => { 'X-Identity' => $id } });
         close $fh;
         $d;
     };
-    $o->{env} = { %{ $o->{env} || {} }, DOCKER_CONFIG => $dir };
+}
+
+# docker_as($id, [\%opts,] @args): the docker CLI as an identity
+sub docker_as {
+    my $id = shift;
+    my $o = ref $_[0] eq 'HASH' ? { %{ shift() } } : {};
+    $o->{env} = { %{ $o->{env} || {} },
+        DOCKER_CONFIG => identity_config($id) };
     return docker($o, @_);
 }
 

@@ -292,9 +292,12 @@ sub start_nginx {
 # Options:
 #   vars     => { NAME => value }
 #   listens  => [unix socket paths to wait for]
+#   ports    => [TCP ports the config listens on itself, waited for]
 #   mkdir    => [directories made in the temp dir first]
 #   prefix   => [a command nginx runs under, e.g. unshare -n ...]
 #   current  => 0 to not make it the target of docker()
+#   ports    => { name => N }: the port of %%PORT_<name>%% (%%PORT%%:
+#               the name ""), not a free one (an nginx started again)
 #   force_module => 1 to start nginx in reference mode too
 #   expect_alerts => [qr//]: [alert]/[crit]/[emerg] lines that this
 #                   test provokes on purpose (see ->expect_alert)
@@ -319,8 +322,12 @@ sub start_conf {
 
     $conf =~ s/%%TEST_GLOBALS%%/_globals(%o)/e;
     $conf =~ s/%%TEST_GLOBALS_HTTP%%/_globals_http(%o)/e;
-    my %ports;
+    # ports => { name => N }: %%PORT_name%% given; ports => [N, ...]:
+    # ports the caller wrote into the configuration itself, waited for
+    my $given = $o{ports} || {};
+    my %ports = ref $given eq 'HASH' ? %$given : ();
     $conf =~ s{%%PORT(?:_(\w+))?%%}{$ports{$1 // ''} //= free_port()}ge;
+    $ports{"_$_"} = $_ for ref $given eq 'ARRAY' ? @$given : ();
     my %vars = (MODULE => $MODULE, DIR => $dir,
         DOCKER_SOCK => $ENV{DOCKER_SOCK}, REGISTRY => registry(),
         %{ $o{vars} || {} });
@@ -889,12 +896,14 @@ sub _complete_response {
 
 # request_bytes($method, $path, %opts): an HTTP/1.1 request with
 # "Connection: close".  headers => [name => value, ...], body => bytes,
-# chunked => 1 (in chunks of chunk_size, default 4096)
+# chunked => 1 (in chunks of chunk_size, default 4096), host => the Host
+# header (default localhost)
 sub request_bytes {
     my ($method, $path, %o) = @_;
     my $body = $o{body};
     my @h = @{ $o{headers} || [] };
-    my $req = "$method $path HTTP/1.1\r\nHost: localhost\r\n"
+    my $host = $o{host} // 'localhost';
+    my $req = "$method $path HTTP/1.1\r\nHost: $host\r\n"
         . "Connection: close\r\n";
     while (my ($k, $v) = splice @h, 0, 2) {
         $req .= "$k: $v\r\n";
