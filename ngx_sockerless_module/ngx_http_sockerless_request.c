@@ -552,3 +552,25 @@ ngx_http_sockerless_process_host(ngx_http_request_t *r, ngx_table_elt_t *h,
 
     return smcf->process_host(r, h, offset);
 }
+
+
+/*
+ * An empty buffer's memory back to the heap, the ngx_buf_t kept for the
+ * next bytes.  NGX_DECLINED: the memory is the pool's own (a buffer
+ * smaller than a pool block), and stays.
+ */
+
+ngx_int_t
+ngx_http_sockerless_free_buf(ngx_pool_t *pool, ngx_buf_t *b)
+{
+    if (ngx_pfree(pool, b->start) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    b->start = NULL;
+    b->pos = NULL;
+    b->last = NULL;
+    b->end = NULL;
+
+    return NGX_OK;
+}

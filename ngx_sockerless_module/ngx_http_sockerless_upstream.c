@@ -34,6 +34,13 @@ static ngx_int_t ngx_http_sockerless_body_output_filter(void *data,
     ngx_chain_t *in);
 static ngx_chain_t *ngx_http_sockerless_chunk_buf(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, u_char *data, size_t len);
+static void ngx_http_sockerless_stream_init(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_upstream_t *u);
+static void ngx_http_sockerless_stream_upstream(ngx_http_request_t *r,
+    ngx_http_upstream_t *u);
+static void ngx_http_sockerless_stream_client(ngx_http_request_t *r);
+static void ngx_http_sockerless_stream_release(ngx_http_request_t *r,
+    ngx_http_upstream_t *u);
 
 
 /* headers that belong to one connection, never forwarded as they are */
@@ -706,6 +713,12 @@ ngx_http_sockerless_finalize_request(ngx_http_request_t *r, ngx_int_t rc)
 
     ngx_http_sockerless_observe_upstream(r, ctx, rc);
 
+    if (ctx && ctx->stream_alive) {
+        /* the request ends inside nginx's handler of a stream */
+        *ctx->stream_alive = 0;
+        ctx->stream_alive = NULL;
+    }
+
     if (ctx == NULL || u->header_sent || rc < NGX_HTTP_SPECIAL_RESPONSE) {
         return;
     }
@@ -751,7 +764,13 @@ ngx_http_sockerless_input_filter_init(void *data)
 
     if (ctx->hijack) {
         u->length = -1;
-        return ngx_http_sockerless_hijack_start(r, ctx);
+
+        if (ngx_http_sockerless_hijack_start(r, ctx) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        ngx_http_sockerless_stream_init(r, ctx, u);
+        return NGX_OK;
     }
 
     switch (ctx->answer.body) {
@@ -762,6 +781,7 @@ ngx_http_sockerless_input_filter_init(void *data)
 
     case ngx_http_sockerless_body_chunked:
         u->length = 1;
+        ngx_http_sockerless_stream_init(r, ctx, u);
         break;
 
     case ngx_http_sockerless_body_length:
@@ -770,9 +790,121 @@ ngx_http_sockerless_input_filter_init(void *data)
 
     default: /* ngx_http_sockerless_body_close */
         u->length = -1;
+        ngx_http_sockerless_stream_init(r, ctx, u);
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * A body of unknown length (events, logs, stats, a hijacked session) may
+ * stay open and quiet for hours: nginx's non-buffered path reads it into
+ * u->buffer, which is held only while bytes flow.  It goes once what was
+ * read is all out and dockerd has no more ready, and comes back with
+ * dockerd's next read event.  nginx's handlers run as they are, in
+ * between.
+ */
+
+static void
+ngx_http_sockerless_stream_init(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_upstream_t *u)
+{
+    ctx->upstream_read = u->read_event_handler;
+    ctx->client_write = r->write_event_handler;
+
+    u->read_event_handler = ngx_http_sockerless_stream_upstream;
+    r->write_event_handler = ngx_http_sockerless_stream_client;
+
+    /* the header alone arrived (the usual case): nothing to hold yet */
+
+    if (u->buffer.pos == u->buffer.last) {
+        ngx_http_sockerless_stream_release(r, u);
+    }
+}
+
+
+static void
+ngx_http_sockerless_stream_upstream(ngx_http_request_t *r,
+    ngx_http_upstream_t *u)
+{
+    ngx_uint_t                  alive;
+    ngx_buf_t                  *b;
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+
+    b = &u->buffer;
+
+    if (b->start == NULL) {
+        b->start = ngx_palloc(r->pool, u->conf->buffer_size);
+        if (b->start == NULL) {
+            ngx_http_finalize_request(r, NGX_ERROR);
+            return;
+        }
+
+        b->pos = b->start;
+        b->last = b->start;
+        b->end = b->start + u->conf->buffer_size;
+    }
+
+    /* the request may end in nginx's handler: then "alive" is cleared */
+
+    alive = 1;
+    ctx->stream_alive = &alive;
+
+    ctx->upstream_read(r, u);
+
+    if (alive) {
+        ctx->stream_alive = NULL;
+        ngx_http_sockerless_stream_release(r, u);
+    }
+}
+
+
+static void
+ngx_http_sockerless_stream_client(ngx_http_request_t *r)
+{
+    ngx_uint_t                  alive;
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+
+    alive = 1;
+    ctx->stream_alive = &alive;
+
+    ctx->client_write(r);
+
+    if (alive) {
+        ctx->stream_alive = NULL;
+        ngx_http_sockerless_stream_release(r, r->upstream);
+    }
+}
+
+
+static void
+ngx_http_sockerless_stream_release(ngx_http_request_t *r,
+    ngx_http_upstream_t *u)
+{
+    ngx_buf_t         *b;
+    ngx_connection_t  *pc;
+
+    b = &u->buffer;
+    pc = u->peer.connection;
+
+    if (b->start == NULL
+        || u->out_bufs
+        || u->busy_bufs
+        || pc == NULL
+        || pc->read->ready)
+    {
+        return;
+    }
+
+    if (ngx_http_sockerless_free_buf(r->pool, b) == NGX_OK) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "sockerless stream: idle, buffer freed");
+    }
 }
 
 
