@@ -14,7 +14,9 @@
  *
  *   dockerd -> client   nginx's non-buffered upstream path, which writes
  *                       what arrives at once and finishes when dockerd
- *                       closes and all output has reached the client;
+ *                       closes and all output has reached the client (its
+ *                       buffer held only while bytes flow, see
+ *                       ngx_http_sockerless_upstream.c);
  *   client -> dockerd   this file: forwards what the client sends, and at
  *                       the client's EOF shuts down only the write side of
  *                       the connection to dockerd.
@@ -245,8 +247,8 @@ ngx_http_sockerless_hijack_pump(ngx_http_request_t *r)
 
 
 /*
- * Through a buffer: it comes with the client's first byte and stays.
- * Returns NGX_OK to wait for events, NGX_DONE once the request is
+ * Through a buffer: it comes with the client's bytes and goes when they
+ * are all sent and the client is quiet.  Returns NGX_OK to wait for events, NGX_DONE once the request is
  * finalized.
  */
 
@@ -266,7 +268,9 @@ ngx_http_sockerless_hijack_copy(ngx_http_request_t *r,
     pc = u->peer.connection;
     hb = r->header_in;
 
-    if (ctx->from_client == NULL) {
+    b = ctx->from_client;
+
+    if (b == NULL || b->start == NULL) {
 
         /* an idle session (most of them) holds no buffer */
 
@@ -279,15 +283,27 @@ ngx_http_sockerless_hijack_copy(ngx_http_request_t *r,
             }
         }
 
-        ctx->from_client = ngx_create_temp_buf(r->pool,
-                                               u->conf->buffer_size);
-        if (ctx->from_client == NULL) {
+        if (b == NULL) {
+            b = ngx_calloc_buf(r->pool);
+            if (b == NULL) {
+                ngx_http_finalize_request(r, NGX_ERROR);
+                return NGX_DONE;
+            }
+
+            b->temporary = 1;
+            ctx->from_client = b;
+        }
+
+        b->start = ngx_palloc(r->pool, u->conf->buffer_size);
+        if (b->start == NULL) {
             ngx_http_finalize_request(r, NGX_ERROR);
             return NGX_DONE;
         }
-    }
 
-    b = ctx->from_client;
+        b->pos = b->start;
+        b->last = b->start;
+        b->end = b->start + u->conf->buffer_size;
+    }
 
     for ( ;; ) {
 
@@ -338,6 +354,7 @@ ngx_http_sockerless_hijack_copy(ngx_http_request_t *r,
         }
 
         if (ctx->client_eof) {
+            (void) ngx_http_sockerless_free_buf(r->pool, b);
             ngx_http_sockerless_hijack_shutdown(r, ctx);
             return NGX_OK;
         }
@@ -345,6 +362,8 @@ ngx_http_sockerless_hijack_copy(ngx_http_request_t *r,
         n = c->recv(c, b->last, b->end - b->last);
 
         if (n == NGX_AGAIN) {
+            /* all sent, the client quiet: the buffer goes until it speaks */
+            (void) ngx_http_sockerless_free_buf(r->pool, b);
             return NGX_OK;
         }
 

@@ -383,6 +383,12 @@ ngx_http_sockerless_create_main_conf(ngx_conf_t *cf)
 
     ngx_queue_init(&smcf->pulls);
 
+    if (ngx_sockerless_route_index_init(&smcf->route_index) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "the operation table does not fit the route index");
+        return NULL;
+    }
+
     return smcf;
 }
 

@@ -84,6 +84,9 @@ typedef struct {
     /* facts of full IDs this worker learned (resolve.c) */
     ngx_http_sockerless_cache_t   *cache;
 
+    /* the operation table by the first segment of its routes */
+    ngx_sockerless_route_index_t   route_index;
+
     ngx_http_sockerless_observe_main_conf_t  observe;
 } ngx_http_sockerless_main_conf_t;
 
@@ -203,6 +206,11 @@ struct ngx_http_sockerless_ctx_s {
     ngx_buf_t                     *raw_header;  /* dockerd's header, as is */
     ngx_buf_t                     *from_client;
 
+    /* a stream's buffer held only while bytes flow (see upstream.c) */
+    ngx_http_upstream_handler_pt   upstream_read;   /* nginx's handlers */
+    ngx_http_event_handler_pt      client_write;
+    ngx_uint_t                    *stream_alive;
+
     /* metrics and audit records */
     ngx_http_sockerless_observe_t  observe;
 
@@ -234,6 +242,7 @@ ngx_int_t ngx_http_sockerless_guard(ngx_http_request_t *r,
 ngx_int_t ngx_http_sockerless_request_init(ngx_conf_t *cf);
 /* the pure files' allocator (ngx_sockerless_alloc_pt) on a pool */
 void *ngx_http_sockerless_palloc(void *pool, size_t size);
+ngx_int_t ngx_http_sockerless_free_buf(ngx_pool_t *pool, ngx_buf_t *b);
 
 /* ngx_http_sockerless_policy.c */
 char *ngx_http_sockerless_policy_block(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -61,11 +61,12 @@ static ngx_str_t  ngx_http_sockerless_origin_header[] = {
 ngx_http_sockerless_ctx_t *
 ngx_http_sockerless_get_ctx(ngx_http_request_t *r)
 {
-    u_char                          *work, *q, *uri;
-    size_t                           len;
-    ngx_str_t                       *prefix;
-    ngx_http_sockerless_ctx_t       *ctx;
-    ngx_http_sockerless_loc_conf_t  *slcf;
+    u_char                           *work, *q, *uri;
+    size_t                            len;
+    ngx_str_t                        *prefix;
+    ngx_http_sockerless_ctx_t        *ctx;
+    ngx_http_sockerless_loc_conf_t   *slcf;
+    ngx_http_sockerless_main_conf_t  *smcf;
 
     /*
      * subrequests (auth_request) share the main request's variables:
@@ -154,7 +155,10 @@ ngx_http_sockerless_get_ctx(ngx_http_request_t *r)
         return NULL;
     }
 
-    if (ngx_sockerless_route(uri, len, &r->method_name, work, &ctx->route)
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_sockerless_module);
+
+    if (ngx_sockerless_route_indexed(&smcf->route_index, uri, len,
+                                     &r->method_name, work, &ctx->route)
         == NGX_OK)
     {
         ctx->op = ngx_sockerless_op(ctx->route.op);
@@ -415,9 +419,12 @@ ngx_http_sockerless_redact_handler(ngx_http_request_t *r)
 static ngx_uint_t
 ngx_http_sockerless_redact_prefixed(ngx_http_request_t *r)
 {
-    u_char                      *p, *last, *work;
-    ngx_sockerless_route_t       rt;
-    const ngx_sockerless_op_t   *op;
+    u_char                           *p, *last, *work;
+    ngx_sockerless_route_t            rt;
+    const ngx_sockerless_op_t        *op;
+    ngx_http_sockerless_main_conf_t  *smcf;
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_sockerless_module);
 
     p = r->unparsed_uri.data;
     last = ngx_strlchr(p, p + r->unparsed_uri.len, '?');
@@ -437,7 +444,8 @@ ngx_http_sockerless_redact_prefixed(ngx_http_request_t *r)
             continue;
         }
 
-        if (ngx_sockerless_route(p, last - p, &r->method_name, work, &rt)
+        if (ngx_sockerless_route_indexed(&smcf->route_index, p, last - p,
+                                         &r->method_name, work, &rt)
             == NGX_OK)
         {
             op = ngx_sockerless_op(rt.op);
@@ -543,4 +551,26 @@ ngx_http_sockerless_process_host(ngx_http_request_t *r, ngx_table_elt_t *h,
     }
 
     return smcf->process_host(r, h, offset);
+}
+
+
+/*
+ * An empty buffer's memory back to the heap, the ngx_buf_t kept for the
+ * next bytes.  NGX_DECLINED: the memory is the pool's own (a buffer
+ * smaller than a pool block), and stays.
+ */
+
+ngx_int_t
+ngx_http_sockerless_free_buf(ngx_pool_t *pool, ngx_buf_t *b)
+{
+    if (ngx_pfree(pool, b->start) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    b->start = NULL;
+    b->pos = NULL;
+    b->last = NULL;
+    b->end = NULL;
+
+    return NGX_OK;
 }

@@ -21,7 +21,9 @@ static void ngx_http_sockerless_finalize_request(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sockerless_input_filter_init(void *data);
 static ngx_int_t ngx_http_sockerless_input_filter(void *data, ssize_t bytes);
 static ngx_uint_t ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r,
-    ngx_table_elt_t *h);
+    ngx_table_elt_t *h, ngx_uint_t connection);
+static ngx_uint_t ngx_http_sockerless_connection_names(ngx_str_t *value,
+    ngx_str_t *name);
 static ngx_int_t ngx_http_sockerless_process_header(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sockerless_header_done(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx);
@@ -32,6 +34,13 @@ static ngx_int_t ngx_http_sockerless_body_output_filter(void *data,
     ngx_chain_t *in);
 static ngx_chain_t *ngx_http_sockerless_chunk_buf(ngx_http_request_t *r,
     ngx_http_sockerless_ctx_t *ctx, u_char *data, size_t len);
+static void ngx_http_sockerless_stream_init(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_upstream_t *u);
+static void ngx_http_sockerless_stream_upstream(ngx_http_request_t *r,
+    ngx_http_upstream_t *u);
+static void ngx_http_sockerless_stream_client(ngx_http_request_t *r);
+static void ngx_http_sockerless_stream_release(ngx_http_request_t *r,
+    ngx_http_upstream_t *u);
 
 
 /* headers that belong to one connection, never forwarded as they are */
@@ -112,7 +121,7 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
     off_t                       body;
     size_t                      len;
     ngx_buf_t                  *b;
-    ngx_uint_t                  i, chunked, upgrade, host;
+    ngx_uint_t                  i, chunked, upgrade, host, connection;
     ngx_chain_t                *cl, *in, **ll;
     ngx_list_part_t            *part;
     ngx_table_elt_t            *h;
@@ -134,6 +143,7 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
           + sizeof(" HTTP/1.1" CRLF) - 1;
 
     host = 0;
+    connection = 0;
     part = &r->headers_in.headers.part;
     h = part->elts;
 
@@ -149,14 +159,19 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
             i = 0;
         }
 
-        if (ngx_http_sockerless_hop_by_hop(r, &h[i])) {
-            continue;
-        }
+        /* hop-by-hop headers counted too: at most a few bytes more */
 
         if (h[i].key.len == 4
             && ngx_strncasecmp(h[i].key.data, (u_char *) "host", 4) == 0)
         {
             host = 1;
+        }
+
+        if (h[i].key.len == 10
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "connection", 10)
+               == 0)
+        {
+            connection = 1;
         }
 
         len += h[i].key.len + sizeof(": ") - 1 + h[i].value.len
@@ -217,7 +232,7 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
             i = 0;
         }
 
-        if (ngx_http_sockerless_hop_by_hop(r, &h[i])) {
+        if (ngx_http_sockerless_hop_by_hop(r, &h[i], connection)) {
             continue;
         }
 
@@ -306,29 +321,71 @@ ngx_http_sockerless_create_request(ngx_http_request_t *r)
 }
 
 
+/*
+ * A header of the hop-by-hop list, or one that a "Connection" header
+ * names (RFC 9110, 7.6.1); "connection": the request has one.  nginx
+ * before 1.23 keeps no pointer to "Connection" in headers_in, and a
+ * request may have several: they are looked up here.
+ */
+
 static ngx_uint_t
-ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r, ngx_table_elt_t *h)
+ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r, ngx_table_elt_t *h,
+    ngx_uint_t connection)
 {
-    u_char      *p, *last, *start;
-    ngx_str_t   *name;
-    ngx_uint_t   i;
+    ngx_str_t         *name;
+    ngx_uint_t         i;
+    ngx_list_part_t   *part;
+    ngx_table_elt_t   *c;
 
     for (name = ngx_http_sockerless_hop_headers; name->len; name++) {
         if (h->key.len == name->len
+            && ngx_tolower(h->key.data[0]) == name->data[0]
             && ngx_strncasecmp(h->key.data, name->data, name->len) == 0)
         {
             return 1;
         }
     }
 
-    /* headers named in "Connection" are hop-by-hop too (RFC 9110, 7.6.1) */
-
-    if (r->headers_in.connection == NULL) {
+    if (!connection) {
         return 0;
     }
 
-    p = r->headers_in.connection->value.data;
-    last = p + r->headers_in.connection->value.len;
+    part = &r->headers_in.headers.part;
+    c = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return 0;
+            }
+
+            part = part->next;
+            c = part->elts;
+            i = 0;
+        }
+
+        if (c[i].key.len == 10
+            && ngx_strncasecmp(c[i].key.data, (u_char *) "connection", 10)
+               == 0
+            && ngx_http_sockerless_connection_names(&c[i].value, &h->key))
+        {
+            return 1;
+        }
+    }
+}
+
+
+/* the comma-separated list "value" has "name" */
+
+static ngx_uint_t
+ngx_http_sockerless_connection_names(ngx_str_t *value, ngx_str_t *name)
+{
+    u_char  *p, *last, *start;
+    size_t   n;
+
+    p = value->data;
+    last = p + value->len;
 
     while (p < last) {
 
@@ -342,10 +399,10 @@ ngx_http_sockerless_hop_by_hop(ngx_http_request_t *r, ngx_table_elt_t *h)
             p++;
         }
 
-        i = p - start;
+        n = p - start;
 
-        if (i && i == h->key.len
-            && ngx_strncasecmp(start, h->key.data, i) == 0)
+        if (n && n == name->len
+            && ngx_strncasecmp(start, name->data, n) == 0)
         {
             return 1;
         }
@@ -656,6 +713,12 @@ ngx_http_sockerless_finalize_request(ngx_http_request_t *r, ngx_int_t rc)
 
     ngx_http_sockerless_observe_upstream(r, ctx, rc);
 
+    if (ctx && ctx->stream_alive) {
+        /* the request ends inside nginx's handler of a stream */
+        *ctx->stream_alive = 0;
+        ctx->stream_alive = NULL;
+    }
+
     if (ctx == NULL || u->header_sent || rc < NGX_HTTP_SPECIAL_RESPONSE) {
         return;
     }
@@ -701,7 +764,13 @@ ngx_http_sockerless_input_filter_init(void *data)
 
     if (ctx->hijack) {
         u->length = -1;
-        return ngx_http_sockerless_hijack_start(r, ctx);
+
+        if (ngx_http_sockerless_hijack_start(r, ctx) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        ngx_http_sockerless_stream_init(r, ctx, u);
+        return NGX_OK;
     }
 
     switch (ctx->answer.body) {
@@ -712,6 +781,7 @@ ngx_http_sockerless_input_filter_init(void *data)
 
     case ngx_http_sockerless_body_chunked:
         u->length = 1;
+        ngx_http_sockerless_stream_init(r, ctx, u);
         break;
 
     case ngx_http_sockerless_body_length:
@@ -720,9 +790,121 @@ ngx_http_sockerless_input_filter_init(void *data)
 
     default: /* ngx_http_sockerless_body_close */
         u->length = -1;
+        ngx_http_sockerless_stream_init(r, ctx, u);
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * A body of unknown length (events, logs, stats, a hijacked session) may
+ * stay open and quiet for hours: nginx's non-buffered path reads it into
+ * u->buffer, which is held only while bytes flow.  It goes once what was
+ * read is all out and dockerd has no more ready, and comes back with
+ * dockerd's next read event.  nginx's handlers run as they are, in
+ * between.
+ */
+
+static void
+ngx_http_sockerless_stream_init(ngx_http_request_t *r,
+    ngx_http_sockerless_ctx_t *ctx, ngx_http_upstream_t *u)
+{
+    ctx->upstream_read = u->read_event_handler;
+    ctx->client_write = r->write_event_handler;
+
+    u->read_event_handler = ngx_http_sockerless_stream_upstream;
+    r->write_event_handler = ngx_http_sockerless_stream_client;
+
+    /* the header alone arrived (the usual case): nothing to hold yet */
+
+    if (u->buffer.pos == u->buffer.last) {
+        ngx_http_sockerless_stream_release(r, u);
+    }
+}
+
+
+static void
+ngx_http_sockerless_stream_upstream(ngx_http_request_t *r,
+    ngx_http_upstream_t *u)
+{
+    ngx_uint_t                  alive;
+    ngx_buf_t                  *b;
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+
+    b = &u->buffer;
+
+    if (b->start == NULL) {
+        b->start = ngx_palloc(r->pool, u->conf->buffer_size);
+        if (b->start == NULL) {
+            ngx_http_finalize_request(r, NGX_ERROR);
+            return;
+        }
+
+        b->pos = b->start;
+        b->last = b->start;
+        b->end = b->start + u->conf->buffer_size;
+    }
+
+    /* the request may end in nginx's handler: then "alive" is cleared */
+
+    alive = 1;
+    ctx->stream_alive = &alive;
+
+    ctx->upstream_read(r, u);
+
+    if (alive) {
+        ctx->stream_alive = NULL;
+        ngx_http_sockerless_stream_release(r, u);
+    }
+}
+
+
+static void
+ngx_http_sockerless_stream_client(ngx_http_request_t *r)
+{
+    ngx_uint_t                  alive;
+    ngx_http_sockerless_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_sockerless_module);
+
+    alive = 1;
+    ctx->stream_alive = &alive;
+
+    ctx->client_write(r);
+
+    if (alive) {
+        ctx->stream_alive = NULL;
+        ngx_http_sockerless_stream_release(r, r->upstream);
+    }
+}
+
+
+static void
+ngx_http_sockerless_stream_release(ngx_http_request_t *r,
+    ngx_http_upstream_t *u)
+{
+    ngx_buf_t         *b;
+    ngx_connection_t  *pc;
+
+    b = &u->buffer;
+    pc = u->peer.connection;
+
+    if (b->start == NULL
+        || u->out_bufs
+        || u->busy_bufs
+        || pc == NULL
+        || pc->read->ready)
+    {
+        return;
+    }
+
+    if (ngx_http_sockerless_free_buf(r->pool, b) == NGX_OK) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "sockerless stream: idle, buffer freed");
+    }
 }
 
 

@@ -453,7 +453,11 @@ typedef struct {
 
     yajl_handle                handle;
     u_char                    *json;
+    size_t                     len;
     size_t                     pos;       /* after the last token */
+
+    /* the whole document was checked: its own bytes need no more checks */
+    ngx_uint_t                 fast;
 } ngx_sockerless_tree_t;
 
 
@@ -463,9 +467,16 @@ static ngx_int_t ngx_sockerless_tree_copy(ngx_sockerless_tree_t *t,
     ngx_str_t *dst, const unsigned char *s, size_t len);
 static ngx_int_t ngx_sockerless_tree_unique(ngx_sockerless_tree_t *t,
     ngx_sockerless_jv_t *obj);
+static ngx_sockerless_jv_t *ngx_sockerless_json_read(u_char *json,
+    size_t len, ngx_sockerless_alloc_pt alloc, void *data, const char **err,
+    ngx_uint_t fast);
+static ngx_int_t ngx_sockerless_tree_checked(ngx_sockerless_tree_t *t,
+    const unsigned char *s, size_t len, const char *nul, const char *utf8);
 static size_t ngx_sockerless_json_fold(u_char *dst, u_char *src, size_t len);
-static ngx_uint_t ngx_sockerless_utf8_valid(u_char *p, size_t len);
-static ngx_uint_t ngx_sockerless_json_text_valid(u_char *p, size_t len);
+static ngx_uint_t ngx_sockerless_utf8_valid(u_char *p, size_t len,
+    ngx_uint_t fast);
+static ngx_uint_t ngx_sockerless_json_text_valid(u_char *p, size_t len,
+    ngx_uint_t fast);
 static ngx_int_t ngx_sockerless_json_hex4(u_char *p);
 static int ngx_sockerless_key_cmp(const void *one, const void *two);
 static int ngx_sockerless_tree_null(void *data);
@@ -500,6 +511,32 @@ ngx_sockerless_jv_t *
 ngx_sockerless_json_parse(u_char *json, size_t len,
     ngx_sockerless_alloc_pt alloc, void *data, const char **err)
 {
+    return ngx_sockerless_json_read(json, len, alloc, data, err, 1);
+}
+
+
+ngx_sockerless_jv_t *
+ngx_sockerless_json_parse_reference(u_char *json, size_t len,
+    ngx_sockerless_alloc_pt alloc, void *data, const char **err)
+{
+    return ngx_sockerless_json_read(json, len, alloc, data, err, 0);
+}
+
+
+/*
+ * The document is checked whole first: no NUL, strict UTF-8, no "\v",
+ * "\f" or lone surrogate escape.  "fast" takes the shortcuts that give
+ * the same answers: the checks skip eight plain bytes at a time, yajl
+ * does not check UTF-8 again, and a string or key that yajl hands out in
+ * place (it has no escape) is not checked again either: its bytes are
+ * the document's.  Only what yajl decoded from escapes is.
+ */
+
+static ngx_sockerless_jv_t *
+ngx_sockerless_json_read(u_char *json, size_t len,
+    ngx_sockerless_alloc_pt alloc, void *data, const char **err,
+    ngx_uint_t fast)
+{
     yajl_handle            h;
     yajl_status            st;
     ngx_sockerless_tree_t  t;
@@ -508,18 +545,21 @@ ngx_sockerless_json_parse(u_char *json, size_t len,
 
     t.alloc = alloc;
     t.data = data;
+    t.fast = fast;
 
-    if (ngx_strlchr(json, json + len, '\0')) {
+    if ((fast ? memchr(json, '\0', len) != NULL
+              : ngx_strlchr(json, json + len, '\0') != NULL))
+    {
         *err = "NUL byte in JSON";
         return NULL;
     }
 
-    if (!ngx_sockerless_utf8_valid(json, len)) {
+    if (!ngx_sockerless_utf8_valid(json, len, fast)) {
         *err = "invalid UTF-8 in JSON";
         return NULL;
     }
 
-    if (!ngx_sockerless_json_text_valid(json, len)) {
+    if (!ngx_sockerless_json_text_valid(json, len, fast)) {
         *err = "a lone surrogate escape or a \\v or \\f in JSON";
         return NULL;
     }
@@ -530,8 +570,14 @@ ngx_sockerless_json_parse(u_char *json, size_t len,
         return NULL;
     }
 
+    if (fast) {
+        /* stricter than yajl's check, already made */
+        yajl_config(h, yajl_dont_validate_strings, 1);
+    }
+
     t.handle = h;
     t.json = json;
+    t.len = len;
 
     st = yajl_parse(h, json, len);
 
@@ -655,6 +701,38 @@ ngx_sockerless_tree_copy(ngx_sockerless_tree_t *t, ngx_str_t *dst,
 }
 
 
+/*
+ * What yajl decoded from escapes may hold a NUL ("\u0000") or a lone
+ * surrogate as bytes that are no UTF-8; bytes of the document itself were
+ * checked with it.
+ */
+
+static ngx_int_t
+ngx_sockerless_tree_checked(ngx_sockerless_tree_t *t, const unsigned char *s,
+    size_t len, const char *nul, const char *utf8)
+{
+    u_char  *p;
+
+    p = (u_char *) s;
+
+    if (t->fast && p >= t->json && p + len <= t->json + t->len) {
+        return NGX_OK;
+    }
+
+    if (ngx_strlchr(p, p + len, '\0')) {
+        t->err = nul;
+        return NGX_ERROR;
+    }
+
+    if (!ngx_sockerless_utf8_valid(p, len, t->fast)) {
+        t->err = utf8;
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
 static int
 ngx_sockerless_tree_null(void *data)
 {
@@ -694,13 +772,11 @@ ngx_sockerless_tree_string(void *data, const unsigned char *s, size_t len)
 
     ngx_sockerless_jv_t  *v;
 
-    if (ngx_strlchr((u_char *) s, (u_char *) s + len, '\0')) {
-        t->err = "NUL character in a JSON string";
-        return 0;
-    }
-
-    if (!ngx_sockerless_utf8_valid((u_char *) s, len)) {
-        t->err = "an escaped surrogate in a JSON string";
+    if (ngx_sockerless_tree_checked(t, s, len,
+                                    "NUL character in a JSON string",
+                                    "an escaped surrogate in a JSON string")
+        != NGX_OK)
+    {
         return 0;
     }
 
@@ -741,13 +817,10 @@ ngx_sockerless_tree_map_key(void *data, const unsigned char *s, size_t len)
 {
     ngx_sockerless_tree_t  *t = data;
 
-    if (ngx_strlchr((u_char *) s, (u_char *) s + len, '\0')) {
-        t->err = "NUL character in a JSON key";
-        return 0;
-    }
-
-    if (!ngx_sockerless_utf8_valid((u_char *) s, len)) {
-        t->err = "an escaped surrogate in a JSON key";
+    if (ngx_sockerless_tree_checked(t, s, len, "NUL character in a JSON key",
+                                    "an escaped surrogate in a JSON key")
+        != NGX_OK)
+    {
         return 0;
     }
 
@@ -921,16 +994,46 @@ ngx_sockerless_key_cmp(const void *one, const void *two)
  */
 
 static ngx_uint_t
-ngx_sockerless_utf8_valid(u_char *p, size_t len)
+ngx_sockerless_utf8_valid(u_char *p, size_t len, ngx_uint_t fast)
 {
     u_char    c;
     u_char   *last;
+    uint64_t  w[4];
     uint32_t  u, min;
     size_t    n, i;
 
     last = p + len;
 
     while (p < last) {
+
+        /* ASCII 32 bytes at a time, then 8 */
+
+        if (fast) {
+            while (last - p >= 32) {
+                ngx_memcpy(w, p, 32);
+
+                if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) {
+                    break;
+                }
+
+                p += 32;
+            }
+
+            while (last - p >= 8) {
+                ngx_memcpy(w, p, 8);
+
+                if (w[0] & 0x8080808080808080ULL) {
+                    break;
+                }
+
+                p += 8;
+            }
+
+            if (p == last) {
+                break;
+            }
+        }
+
         c = *p++;
 
         if (c < 0x80) {
@@ -986,14 +1089,34 @@ ngx_sockerless_utf8_valid(u_char *p, size_t len)
  */
 
 static ngx_uint_t
-ngx_sockerless_json_text_valid(u_char *p, size_t len)
+ngx_sockerless_json_text_valid(u_char *p, size_t len, ngx_uint_t fast)
 {
-    u_char     *last;
+    u_char     *last, *q, *end;
     ngx_int_t   u, lo;
 
     last = p + len;
 
     for ( /* void */ ; p < last; p++) {
+
+        /*
+         * only "\v", "\f" and "\\" change anything below: up to the next
+         * "\\", any "\v" or "\f" is refused
+         */
+
+        if (fast) {
+            q = memchr(p, '\\', last - p);
+            end = q ? q : last;
+
+            if (memchr(p, '\v', end - p) || memchr(p, '\f', end - p)) {
+                return 0;
+            }
+
+            if (q == NULL) {
+                break;
+            }
+
+            p = q;
+        }
 
         if (*p == '\v' || *p == '\f') {
             return 0;

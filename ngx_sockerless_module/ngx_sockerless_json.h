@@ -78,6 +78,13 @@ typedef void *(*ngx_sockerless_alloc_pt)(void *data, size_t size);
 ngx_sockerless_jv_t *ngx_sockerless_json_parse(u_char *json, size_t len,
     ngx_sockerless_alloc_pt alloc, void *data, const char **err);
 
+/*
+ * The same reader without its shortcuts, byte by byte: the same answer
+ * for every input, slower (the fuzz target that compares them).
+ */
+ngx_sockerless_jv_t *ngx_sockerless_json_parse_reference(u_char *json,
+    size_t len, ngx_sockerless_alloc_pt alloc, void *data, const char **err);
+
 /* the member of an object whose key Go would match to "name", or NULL */
 ngx_sockerless_jv_t *ngx_sockerless_json_get(ngx_sockerless_jv_t *obj,
     const char *name);

@@ -56,6 +56,14 @@
 
 static ngx_uint_t ngx_sockerless_decode(u_char *uri, size_t len, u_char *dst,
     size_t *n, ngx_uint_t *escaped);
+static ngx_int_t ngx_sockerless_try(ngx_uint_t i, ngx_str_t *method,
+    ngx_sockerless_route_t *rt);
+static ngx_sockerless_route_bucket_t *ngx_sockerless_bucket(
+    ngx_sockerless_route_index_t *ix, u_char *path, size_t len);
+static ngx_uint_t ngx_sockerless_in_bucket(const ngx_sockerless_op_t *op,
+    ngx_sockerless_route_bucket_t *b);
+static u_char *ngx_sockerless_first_segment(u_char *r, u_char *end,
+    ngx_str_t *seg);
 static ngx_uint_t ngx_sockerless_segments(u_char *p, size_t len);
 static void ngx_sockerless_version(ngx_sockerless_route_t *rt);
 static ngx_uint_t ngx_sockerless_parse_version(u_char *p, u_char *last,
@@ -83,10 +91,18 @@ ngx_int_t
 ngx_sockerless_route(u_char *uri, size_t len, ngx_str_t *method,
     u_char *work, ngx_sockerless_route_t *rt)
 {
-    size_t                      n;
-    ngx_str_t                   object;
-    ngx_uint_t                  i;
-    const ngx_sockerless_op_t  *op;
+    return ngx_sockerless_route_indexed(NULL, uri, len, method, work, rt);
+}
+
+
+ngx_int_t
+ngx_sockerless_route_indexed(ngx_sockerless_route_index_t *ix, u_char *uri,
+    size_t len, ngx_str_t *method, u_char *work, ngx_sockerless_route_t *rt)
+{
+    size_t                          n;
+    uint16_t                       *id, *last;
+    ngx_uint_t                      i;
+    ngx_sockerless_route_bucket_t  *b;
 
     ngx_memzero(rt, sizeof(ngx_sockerless_route_t));
 
@@ -119,33 +135,231 @@ ngx_sockerless_route(u_char *uri, size_t len, ngx_str_t *method,
         return NGX_OK;
     }
 
-    for (i = 0; i < ngx_sockerless_nops(); i++) {
-        op = ngx_sockerless_op(i);
-
-        /* "*" is any method */
-
-        if (!(op->method.len == 1 && op->method.data[0] == '*')
-            && (op->method.len != method->len
-                || ngx_memcmp(op->method.data, method->data, method->len)
-                   != 0))
-        {
-            continue;
+    if (ix == NULL) {
+        for (i = 0; i < ngx_sockerless_nops(); i++) {
+            if (ngx_sockerless_try(i, method, rt) == NGX_OK) {
+                break;
+            }
         }
 
-        if (ngx_sockerless_match(op, &rt->path, &object) != NGX_OK) {
-            continue;
+        return NGX_OK;
+    }
+
+    /* the path starts with "/": its first segment picks the bucket */
+
+    b = ngx_sockerless_bucket(ix, rt->path.data, rt->path.len);
+
+    id = &ix->ops[b->first];
+
+    for (last = id + b->n; id < last; id++) {
+        if (ngx_sockerless_try(*id, method, rt) == NGX_OK) {
+            break;
         }
-
-        rt->op = i;
-
-        if (op->flags & NGX_SOCKERLESS_OP_OBJECT) {
-            rt->object = object;
-        }
-
-        break;
     }
 
     return NGX_OK;
+}
+
+
+/* the operation "i", if it routes the request: rt->op and rt->object */
+
+static ngx_int_t
+ngx_sockerless_try(ngx_uint_t i, ngx_str_t *method,
+    ngx_sockerless_route_t *rt)
+{
+    ngx_str_t                   object;
+    const ngx_sockerless_op_t  *op;
+
+    op = ngx_sockerless_op(i);
+
+    /* "*" is any method */
+
+    if (!(op->method.len == 1 && op->method.data[0] == '*')
+        && (op->method.len != method->len
+            || ngx_memcmp(op->method.data, method->data, method->len) != 0))
+    {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_sockerless_match(op, &rt->path, &object) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    rt->op = i;
+
+    if (op->flags & NGX_SOCKERLESS_OP_OBJECT) {
+        rt->object = object;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The bucket of a path: that of its first segment, or the rest.  A
+ * route whose first segment is a literal matches only paths with that
+ * first segment; one that starts with a placeholder is in every bucket.
+ */
+
+static ngx_sockerless_route_bucket_t *
+ngx_sockerless_bucket(ngx_sockerless_route_index_t *ix, u_char *path,
+    size_t len)
+{
+    u_char                         *p, *last;
+    size_t                          n;
+    ngx_sockerless_route_bucket_t  *b, *rest;
+
+    p = path + 1;
+    last = path + len;
+
+    for (n = 0; p + n < last && p[n] != '/'; n++) {
+        /* void */
+    }
+
+    rest = &ix->buckets[ix->nbuckets - 1];
+
+    for (b = ix->buckets; b < rest; b++) {
+        if (b->len == n && ngx_memcmp(b->segment, p, n) == 0) {
+            return b;
+        }
+    }
+
+    return rest;
+}
+
+
+ngx_int_t
+ngx_sockerless_route_index_init(ngx_sockerless_route_index_t *ix)
+{
+    u_char                         *r, *end;
+    ngx_str_t                       seg;
+    ngx_uint_t                      i, k, slot;
+    const ngx_sockerless_op_t      *op;
+    ngx_sockerless_route_bucket_t  *b;
+
+    ngx_memzero(ix, sizeof(ngx_sockerless_route_index_t));
+
+    /* the distinct literal first segments, in the table's order */
+
+    for (i = 0; i < ngx_sockerless_nops(); i++) {
+        op = ngx_sockerless_op(i);
+
+        r = op->routes.data;
+        end = r + op->routes.len;
+
+        while (r) {
+            r = ngx_sockerless_first_segment(r, end, &seg);
+
+            if (seg.data == NULL) {
+                continue;
+            }
+
+            for (k = 0; k < ix->nbuckets; k++) {
+                if (ix->buckets[k].len == seg.len
+                    && ngx_memcmp(ix->buckets[k].segment, seg.data, seg.len)
+                       == 0)
+                {
+                    break;
+                }
+            }
+
+            if (k < ix->nbuckets) {
+                continue;
+            }
+
+            if (ix->nbuckets == NGX_SOCKERLESS_ROUTE_BUCKETS - 1) {
+                return NGX_ERROR;
+            }
+
+            ix->buckets[k].segment = seg.data;
+            ix->buckets[k].len = (uint16_t) seg.len;
+            ix->nbuckets++;
+        }
+    }
+
+    /* the rest: a segment no literal route starts with */
+
+    ix->nbuckets++;
+
+    slot = 0;
+
+    for (k = 0; k < ix->nbuckets; k++) {
+        b = &ix->buckets[k];
+        b->first = (uint16_t) slot;
+
+        for (i = 0; i < ngx_sockerless_nops(); i++) {
+            if (!ngx_sockerless_in_bucket(ngx_sockerless_op(i), b)) {
+                continue;
+            }
+
+            if (slot == NGX_SOCKERLESS_ROUTE_SLOTS) {
+                return NGX_ERROR;
+            }
+
+            ix->ops[slot++] = (uint16_t) i;
+        }
+
+        b->n = (uint16_t) (slot - b->first);
+    }
+
+    return NGX_OK;
+}
+
+
+/* an operation with a route in the bucket, or starting with a placeholder */
+
+static ngx_uint_t
+ngx_sockerless_in_bucket(const ngx_sockerless_op_t *op,
+    ngx_sockerless_route_bucket_t *b)
+{
+    u_char     *r, *end;
+    ngx_str_t   seg;
+
+    r = op->routes.data;
+    end = r + op->routes.len;
+
+    while (r) {
+        r = ngx_sockerless_first_segment(r, end, &seg);
+
+        if (seg.data == NULL
+            || (b->segment && b->len == seg.len
+                && ngx_memcmp(b->segment, seg.data, seg.len) == 0))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * The first segment of the route at "r" (at its "/"), up to "/" or the
+ * end of the route: a literal, or NULL when it is empty or holds a
+ * placeholder.  Returns the next route, or NULL after the last one.
+ */
+
+static u_char *
+ngx_sockerless_first_segment(u_char *r, u_char *end, ngx_str_t *seg)
+{
+    u_char      *s, *q;
+    ngx_uint_t   var;
+
+    s = r + 1;
+    var = 0;
+
+    for (q = s; q < end && *q != '/' && *q != ' '; q++) {
+        if (*q == '{') {
+            var = 1;
+        }
+    }
+
+    seg->len = q - s;
+    seg->data = (var || seg->len == 0) ? NULL : s;
+
+    r = ngx_strlchr(q, end, ' ');
+
+    return r ? r + 1 : NULL;
 }
 
 
@@ -241,8 +455,9 @@ ngx_sockerless_decode(u_char *uri, size_t len, u_char *dst, size_t *n,
 ngx_uint_t
 ngx_sockerless_route_segment(u_char *p, size_t len)
 {
-    u_char                     *r, *q, *end, *s;
+    u_char                     *r, *end;
     size_t                      i;
+    ngx_str_t                   seg;
     ngx_uint_t                  n;
     const ngx_sockerless_op_t  *op;
 
@@ -269,29 +484,16 @@ ngx_sockerless_route_segment(u_char *p, size_t len)
         r = op->routes.data;
         end = r + op->routes.len;
 
-        while (r < end) {
+        while (r) {
+            r = ngx_sockerless_first_segment(r, end, &seg);
 
-            /* r is at a route's "/": its first segment, up to "/" or " " */
+            /* a route starting with a placeholder names no segment */
 
-            s = r + 1;
-
-            for (q = s; q < end && *q != '/' && *q != ' '; q++) {
-                /* void */
-            }
-
-            if ((size_t) (q - s) == len && len && s[0] != '{'
-                && ngx_memcmp(s, p, len) == 0)
+            if (seg.data && seg.len == len
+                && ngx_memcmp(seg.data, p, len) == 0)
             {
                 return 1;
             }
-
-            r = ngx_strlchr(q, end, ' ');
-
-            if (r == NULL) {
-                break;
-            }
-
-            r++;
         }
     }
 

@@ -54,6 +54,36 @@ typedef struct {
 
 
 /*
+ * An index of the operation table by the first segment of its routes, so
+ * that a request is matched against the operations that can route it
+ * only: those with a route starting with its first segment, and those
+ * with a route starting with a placeholder, in the table's order.  It is
+ * made once (ngx_sockerless_route_index_init()) and only read afterwards.
+ */
+
+#define NGX_SOCKERLESS_ROUTE_BUCKETS  48
+#define NGX_SOCKERLESS_ROUTE_SLOTS    (2 * ngx_sockerless_op_n + 64)
+
+
+typedef struct {
+    u_char                *segment;     /* into the table; NULL: the rest */
+    uint16_t               len;
+    uint16_t               first;       /* into ops[] */
+    uint16_t               n;
+} ngx_sockerless_route_bucket_t;
+
+
+typedef struct {
+    ngx_uint_t                     nbuckets;   /* the last one: the rest */
+    ngx_sockerless_route_bucket_t  buckets[NGX_SOCKERLESS_ROUTE_BUCKETS];
+    uint16_t                       ops[NGX_SOCKERLESS_ROUTE_SLOTS];
+} ngx_sockerless_route_index_t;
+
+
+/* NGX_ERROR if the table does not fit the index's bounds */
+ngx_int_t ngx_sockerless_route_index_init(ngx_sockerless_route_index_t *ix);
+
+/*
  * Decodes and classifies the path of a request.
  *
  * "uri" is the raw request target up to (not including) "?"; "work" is
@@ -64,6 +94,11 @@ typedef struct {
  */
 ngx_int_t ngx_sockerless_route(u_char *uri, size_t len, ngx_str_t *method,
     u_char *work, ngx_sockerless_route_t *rt);
+
+/* the same, through an index: the same answer for every request */
+ngx_int_t ngx_sockerless_route_indexed(ngx_sockerless_route_index_t *ix,
+    u_char *uri, size_t len, ngx_str_t *method, u_char *work,
+    ngx_sockerless_route_t *rt);
 
 /*
  * compares the version in rt against major.minor: -1, 0 or 1; a request

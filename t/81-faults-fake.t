@@ -16,7 +16,9 @@
 #     body without its last chunk, a Content-Length body cut early, broken
 #     chunk framing: the client sees the stream closed without a clean
 #     end, and the error log says why;
-#   - not HTTP at all: 502 JSON.
+#   - not HTTP at all: 502 JSON;
+#   - what dockerd receives: no hop-by-hop header of the client's (those
+#     named in its "Connection" too), every other header as sent.
 # The nginx worker survives all of it.
 
 use strict;
@@ -98,6 +100,11 @@ sub serve {
             sleep 1;
             return;
         }
+        if ($t =~ m{/echo$}) {
+            # the request's header, as the body of the answer
+            reply($c, '200 OK', $head);
+            next;
+        }
         if ($t =~ m{/not-http$}) {
             syswrite($c, "SSH-2.0-OpenSSH_9.2\r\n\r\n");
             sleep 0.5;
@@ -153,6 +160,29 @@ for my $case (['with a body', '{"Image":"x"}'], ['without a body', undef]) {
     is($st2, 502, "POST $what: 502");
     like(json_message($b, $h) // '', qr/closed the connection/,
         "POST $what: Docker JSON message");
+}
+
+# --- what dockerd receives ----------------------------------------------------
+
+{
+    my ($bytes) = raw("GET /v1.41/echo HTTP/1.1\r\nHost: x\r\n"
+        . "Connection: keep-alive, X-Hop\r\nKeep-Alive: timeout=5\r\n"
+        . "Proxy-Connection: keep-alive\r\nProxy-Authorization: Basic eDp5\r\n"
+        . "TE: trailers\r\nTrailer: X-T\r\n"
+        . "Upgrade: h2c\r\nX-Hop: 1\r\nX-Kept: 2\r\nUser-Agent: u\r\n"
+        . "X-Hop-Not: 3\r\nContent-Length: 0\r\n\r\n");
+    my ($st, $h, $body) = parse_response($bytes);
+    is($st, 200, 'hop-by-hop headers: answered');
+    for my $name (qw(Connection Keep-Alive Proxy-Connection
+                     Proxy-Authorization TE Trailer Upgrade X-Hop)) {
+        unlike($body // '', qr/^\Q$name\E:/mi,
+            "hop-by-hop \"$name\" does not reach dockerd");
+    }
+    like($body // '', qr/^X-Kept: 2\r$/m, 'another header reaches dockerd');
+    like($body // '', qr/^X-Hop-Not: 3\r$/m,
+        'a name that only starts like one in "Connection" reaches dockerd');
+    like($body // '', qr/^User-Agent: u\r$/m, 'User-Agent reaches dockerd');
+    like($body // '', qr/^Host: x\r$/m, 'Host reaches dockerd');
 }
 
 # --- a silent dockerd ---------------------------------------------------------

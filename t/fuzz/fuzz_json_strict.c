@@ -19,7 +19,10 @@
  *   a reason the reader documents (a duplicate once folded, a NUL, too
  *   deep, or a comment, which yajl_tree allows);
  * - every ASCII key is found again by ngx_sockerless_json_get();
- * - the tree written back as JSON parses to the same tree.
+ * - the tree written back as JSON parses to the same tree;
+ * - the reader without its shortcuts (ngx_sockerless_json_parse_reference(),
+ *   byte by byte) gives the same answer: the same tree, or the same
+ *   reason to refuse.
  */
 
 
@@ -49,6 +52,8 @@ static ngx_uint_t fuzz_check_tree(ngx_sockerless_jv_t *v, ngx_uint_t depth);
 static ngx_uint_t fuzz_same(ngx_sockerless_jv_t *v, yajl_val y);
 static ngx_uint_t fuzz_same_tree(ngx_sockerless_jv_t *a,
     ngx_sockerless_jv_t *b);
+static ngx_uint_t fuzz_same_offsets(ngx_sockerless_jv_t *a,
+    ngx_sockerless_jv_t *b);
 static ngx_uint_t fuzz_yajl_explained(yajl_val y, ngx_uint_t depth);
 static size_t fuzz_fold(u_char *dst, const u_char *src, size_t len);
 static void fuzz_write(fuzz_out_t *out, ngx_sockerless_jv_t *v);
@@ -76,6 +81,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     root = ngx_sockerless_json_parse(json, size, t_arena_alloc, NULL, &err);
 
     fuzz_assert(root != NULL || (err != NULL && *err != '\0'));
+
+    /* the same answer as byte by byte */
+
+    err2 = NULL;
+    again = ngx_sockerless_json_parse_reference(json, size, t_arena_alloc,
+                                                NULL, &err2);
+
+    fuzz_assert((root == NULL) == (again == NULL));
+    fuzz_assert(root == NULL
+                || (fuzz_same_tree(root, again)
+                    && fuzz_same_offsets(root, again)));
+    fuzz_assert(root != NULL
+                || (err == NULL && err2 == NULL)
+                || (err && err2 && strcmp(err, err2) == 0));
 
     /* yajl_tree wants a NUL-terminated text: an input with NUL is refused */
 
@@ -348,6 +367,27 @@ fuzz_same_tree(ngx_sockerless_jv_t *a, ngx_sockerless_jv_t *b)
 
     for (c = a->child, d = b->child; c && d; c = c->next, d = d->next) {
         if (!fuzz_same_tree(c, d)) {
+            return 0;
+        }
+    }
+
+    return c == NULL && d == NULL;
+}
+
+
+/* two trees of the same document: their values are at the same bytes */
+
+static ngx_uint_t
+fuzz_same_offsets(ngx_sockerless_jv_t *a, ngx_sockerless_jv_t *b)
+{
+    ngx_sockerless_jv_t  *c, *d;
+
+    if (a->off != b->off || a->end != b->end) {
+        return 0;
+    }
+
+    for (c = a->child, d = b->child; c && d; c = c->next, d = d->next) {
+        if (!fuzz_same_offsets(c, d)) {
             return 0;
         }
     }

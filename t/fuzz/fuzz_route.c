@@ -7,8 +7,9 @@
 /*
  * libFuzzer target of the request router: the first byte of the input
  * picks the method, the rest is the request target.  Besides what the
- * sanitizers catch, it checks the router's invariants, and that routing the
- * decoded path again, with its "%" escaped, gives the same answer.
+ * sanitizers catch, it checks the router's invariants, that routing the
+ * decoded path again, with its "%" escaped, gives the same answer, and
+ * that the router through its index answers as the walk of the table.
  */
 
 
@@ -27,7 +28,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void fuzz_check(ngx_str_t *method, u_char *uri, size_t len,
     u_char *work, ngx_sockerless_route_t *rt);
+static void fuzz_same(ngx_sockerless_route_t *a, u_char *wa,
+    ngx_sockerless_route_t *b, u_char *wb);
 static ngx_uint_t fuzz_clean(ngx_str_t *path);
+
+
+static ngx_sockerless_route_index_t  fuzz_index;
+static ngx_uint_t                    fuzz_indexed;
 
 
 static ngx_str_t  fuzz_methods[] = {
@@ -73,6 +80,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_assert(rc == NGX_OK || (rc == NGX_ERROR && len == 0));
 
     fuzz_check(method, uri, len, work, &rt);
+
+    if (!fuzz_indexed) {
+        fuzz_assert(ngx_sockerless_route_index_init(&fuzz_index) == NGX_OK);
+        fuzz_indexed = 1;
+    }
+
+    work2 = malloc(len ? len : 1);
+
+    fuzz_assert(work2 != NULL);
+
+    fuzz_assert(ngx_sockerless_route_indexed(&fuzz_index, uri, len, method,
+                                             work2, &rt2)
+                == rc);
+
+    fuzz_same(&rt, work, &rt2, work2);
+
+    free(work2);
 
     if (rc == NGX_OK && rt.canon == NGX_SOCKERLESS_CANON_OK) {
 
@@ -193,6 +217,27 @@ fuzz_check(ngx_str_t *method, u_char *uri, size_t len, u_char *work,
                                   p - op->path.data)
                        == 0);
     }
+}
+
+
+/* two answers are the same, each in its own work buffer */
+
+static void
+fuzz_same(ngx_sockerless_route_t *a, u_char *wa, ngx_sockerless_route_t *b,
+    u_char *wb)
+{
+    fuzz_assert(a->op == b->op);
+    fuzz_assert(a->canon == b->canon);
+    fuzz_assert(a->escaped == b->escaped);
+    fuzz_assert(a->versioned == b->versioned);
+    fuzz_assert(a->version_ok == b->version_ok);
+    fuzz_assert(a->major == b->major && a->minor == b->minor);
+    fuzz_assert(a->path.len == b->path.len);
+    fuzz_assert(a->path.len == 0
+                || a->path.data - wa == b->path.data - wb);
+    fuzz_assert(a->object.len == b->object.len);
+    fuzz_assert(a->object.len == 0
+                || a->object.data - wa == b->object.data - wb);
 }
 
 

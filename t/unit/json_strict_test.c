@@ -60,6 +60,7 @@ static void t_get(void);
 static void t_keys(void);
 static void t_depth(void);
 static void t_large(void);
+static void t_shortcuts(void);
 static int t_str(ngx_str_t *s, char *v, size_t len);
 
 
@@ -256,6 +257,7 @@ main(void)
     t_keys();
     t_depth();
     t_large();
+    t_shortcuts();
 
     return t_done();
 }
@@ -265,13 +267,26 @@ static ngx_sockerless_jv_t *
 t_parse(char *json, size_t len, const char **err)
 {
     u_char               *buf;
-    ngx_sockerless_jv_t  *v;
+    const char           *err2;
+    ngx_sockerless_jv_t  *v, *ref;
 
     buf = t_arena_alloc(NULL, len ? len : 1);
     ngx_memcpy(buf, json, len);
 
     *err = NULL;
     v = ngx_sockerless_json_parse(buf, len, t_arena_alloc, NULL, err);
+
+    /* the reader without its shortcuts says the same */
+
+    err2 = NULL;
+    ref = ngx_sockerless_json_parse_reference(buf, len, t_arena_alloc, NULL,
+                                              &err2);
+
+    if ((v == NULL) != (ref == NULL)
+        || (v == NULL && *err && err2 && strcmp(*err, err2) != 0))
+    {
+        t_ok(0, "the reference reader differs on \"%.*s\"", (int) len, json);
+    }
 
     return v;
 }
@@ -574,4 +589,82 @@ static int
 t_str(ngx_str_t *s, char *v, size_t len)
 {
     return s->len == len && ngx_memcmp(s->data, v, len) == 0;
+}
+
+
+/*
+ * What the reader's shortcuts skip over, at every offset around the
+ * blocks of 8 and 32 bytes they skip: a multibyte character, bytes that
+ * are no UTF-8, "\v" and "\f" in and out of strings, after a backslash,
+ * escapes that decode to a NUL or a lone surrogate.  Each document is
+ * judged by t_parse() against the reader without shortcuts too.
+ */
+
+static void
+t_shortcuts(void)
+{
+    char                 buf[512];
+    size_t               i, k, m, n, len;
+    const char          *err;
+    ngx_uint_t           ok;
+    ngx_sockerless_jv_t  *v;
+
+    static const struct {
+        const char  *text;
+        ngx_uint_t   valid;
+    } ins[] = {
+        { "\xc3\xa9", 1 },               /* U+00E9 */
+        { "\xf0\x9f\x90\xb3", 1 },       /* U+1F433 */
+        { "\xc3", 0 },                   /* cut short */
+        { "\xc0\xaf", 0 },               /* overlong */
+        { "\xed\xa0\x80", 0 },           /* a surrogate */
+        { "\\u00e9", 1 },
+        { "\\ud83d\\udc33", 1 },
+        { "\\ud83d", 0 },               /* a lone surrogate escape */
+        { "\\u0000", 0 },               /* a NUL once decoded */
+        { "\\n", 1 },
+        { "\\\\", 1 },
+        { "\v", 0 },
+        { "\f", 0 },
+        { "\\\v", 0 },                 /* an escape yajl refuses */
+        { "\t", 0 },                     /* raw in a string */
+    };
+
+    ok = 1;
+
+    for (k = 0; k < sizeof(ins) / sizeof(ins[0]); k++) {
+        for (i = 0; i < 70; i++) {
+
+            /*
+             * {"a":"xxx...<ins>yyy...", "xxx...<ins>yyy...":1}: in a
+             * string at offset 6 + i, in a key further on
+             */
+
+            n = ngx_strlen(ins[k].text);
+            len = 0;
+
+            for (m = 0; m < 2; m++) {
+                len += sprintf(buf + len, m ? ",\"" : "{\"a\":\"");
+                ngx_memset(buf + len, 'x', i);
+                len += i;
+                ngx_memcpy(buf + len, ins[k].text, n);
+                len += n;
+                len += sprintf(buf + len, "%s\"", "yyyyyyyyyyyyyyyyyyyyyyyyy");
+            }
+
+            len += sprintf(buf + len, ":1}");
+
+            v = t_parse(buf, len, &err);
+
+            if ((v != NULL) != ins[k].valid) {
+                ok = 0;
+                t_ok(0, "shortcuts: insert %lu at %lu: %s", (unsigned long) k,
+                     (unsigned long) i, v ? "parsed" : err);
+            }
+
+            t_arena_free();
+        }
+    }
+
+    t_ok(ok, "shortcuts: characters at every offset, in strings and keys");
 }

@@ -73,6 +73,9 @@ static void t_escape(char *dst, char *src);
 
 static u_char     *t_work;
 
+/* every request is routed through the index too: the same answer */
+static ngx_sockerless_route_index_t  t_index;
+
 static char  t_digest[] = "busybox@sha256:"
     "b5cfd4befc119a590ca1a81d6bb0fa1fb19f1fbebd0397f25fae164abe1e8a6a";
 
@@ -511,6 +514,9 @@ static t_segment_case_t  t_segment_cases[] = {
 int
 main(int argc, char **argv)
 {
+    t_ok(ngx_sockerless_route_index_init(&t_index) == NGX_OK,
+         "the operation table fits the route index");
+
     t_table();
     t_groups();
     t_routes();
@@ -534,9 +540,10 @@ main(int argc, char **argv)
 static ngx_int_t
 t_route(char *method, u_char *uri, size_t len, ngx_sockerless_route_t *rt)
 {
-    u_char    *copy, *last;
-    ngx_int_t  rc;
-    ngx_str_t  m;
+    u_char                  *copy, *last, *work2;
+    ngx_int_t                rc, rc2;
+    ngx_str_t                m;
+    ngx_sockerless_route_t   rt2;
 
     free(t_work);
 
@@ -555,6 +562,29 @@ t_route(char *method, u_char *uri, size_t len, ngx_sockerless_route_t *rt)
 
     rc = ngx_sockerless_route(copy, len, &m, t_work, rt);
 
+    work2 = malloc(len ? len : 1);
+
+    if (work2 == NULL) {
+        fprintf(stderr, "malloc() failed\n");
+        exit(2);
+    }
+
+    rc2 = ngx_sockerless_route_indexed(&t_index, copy, len, &m, work2, &rt2);
+
+    if (rc2 != rc || rt2.op != rt->op || rt2.canon != rt->canon
+        || rt2.escaped != rt->escaped || rt2.versioned != rt->versioned
+        || rt2.version_ok != rt->version_ok || rt2.major != rt->major
+        || rt2.minor != rt->minor || rt2.path.len != rt->path.len
+        || (rt->path.len && rt2.path.data - work2 != rt->path.data - t_work)
+        || rt2.object.len != rt->object.len
+        || (rt->object.len
+            && rt2.object.data - work2 != rt->object.data - t_work))
+    {
+        t_ok(0, "%s %.*s: the index routes to op %ld, the table to %ld",
+             method, (int) len, uri, (long) rt2.op, (long) rt->op);
+    }
+
+    free(work2);
     free(copy);
 
     last = t_work + len;
