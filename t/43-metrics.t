@@ -215,7 +215,8 @@ cmp_ok(value($m, 'sockerless_sent_bytes_total'), '>', 0,
 
 my $canary = 'canary-' . int(rand 1e9);
 my $auth = encode_base64('{"username":"u","password":"' . $canary . '"}', '');
-http_request($port, 'POST', '/v1.41/containers/create?name=' . unique_name('c'),
+my $secret_c = cleanup_container(unique_name('c'));
+http_request($port, 'POST', "/v1.41/containers/create?name=$secret_c",
     headers => ['X-Registry-Auth' => $auth,
                 'Content-Type' => 'application/json'],
     body => '{"Image":"' . $image . '","Env":["SECRET=' . $canary . '"]}');
