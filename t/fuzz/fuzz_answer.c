@@ -24,6 +24,7 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include "ngx_sockerless_answer.h"
+#include "fuzz_alloc.h"
 
 
 #define fuzz_assert(cond)                                                     \
@@ -44,12 +45,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static ngx_int_t fuzz_run(ngx_uint_t how, size_t chunk, const u_char *p,
     size_t len, fuzz_out_t *out);
 static ngx_int_t fuzz_out(void *data, u_char *p, size_t len);
-static void *fuzz_alloc(void *data, size_t size);
-static void fuzz_free_all(void);
-
-
-static void    *fuzz_blocks[65536];
-static size_t   fuzz_nblocks;
 
 
 int
@@ -166,31 +161,4 @@ fuzz_out(void *data, u_char *p, size_t len)
     out->len += len;
 
     return NGX_OK;
-}
-
-
-static void *
-fuzz_alloc(void *data, size_t size)
-{
-    void  *p;
-
-    if (fuzz_nblocks == sizeof(fuzz_blocks) / sizeof(fuzz_blocks[0])) {
-        return NULL;
-    }
-
-    p = malloc(size);
-    if (p) {
-        fuzz_blocks[fuzz_nblocks++] = p;
-    }
-
-    return p;
-}
-
-
-static void
-fuzz_free_all(void)
-{
-    while (fuzz_nblocks) {
-        free(fuzz_blocks[--fuzz_nblocks]);
-    }
 }

@@ -27,6 +27,7 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include "ngx_sockerless_judge.h"
+#include "fuzz_alloc.h"
 
 
 #define fuzz_assert(cond)                                                     \
@@ -40,12 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static ngx_int_t fuzz_judge(ngx_uint_t privileged, ngx_uint_t lists,
     ngx_uint_t owned, u_char *req, size_t len, ngx_sockerless_judge_t *j);
 static ngx_uint_t fuzz_symlink(void *data, ngx_str_t *path);
-static void *fuzz_alloc(void *data, size_t size);
-static void fuzz_free_all(void);
 
-
-static void    *fuzz_blocks[65536];
-static size_t   fuzz_nblocks;
 
 static u_char   fuzz_allow[ngx_sockerless_op_n];
 
@@ -226,32 +222,4 @@ static ngx_uint_t
 fuzz_symlink(void *data, ngx_str_t *path)
 {
     return path->len > 12 && path->data[12] == 'l';
-}
-
-
-static void *
-fuzz_alloc(void *data, size_t size)
-{
-    void  *p;
-
-    if (fuzz_nblocks == sizeof(fuzz_blocks) / sizeof(fuzz_blocks[0])) {
-        return NULL;
-    }
-
-    p = malloc(size ? size : 1);
-
-    if (p) {
-        fuzz_blocks[fuzz_nblocks++] = p;
-    }
-
-    return p;
-}
-
-
-static void
-fuzz_free_all(void)
-{
-    while (fuzz_nblocks) {
-        free(fuzz_blocks[--fuzz_nblocks]);
-    }
 }
