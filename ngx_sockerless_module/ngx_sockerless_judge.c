@@ -46,6 +46,9 @@ static ngx_int_t ngx_sockerless_judge_joined(ngx_sockerless_judge_t *j,
     ngx_sockerless_jv_t *answer);
 static ngx_int_t ngx_sockerless_judge_build_network(
     ngx_sockerless_judge_t *j, ngx_str_t *mode);
+static ngx_int_t ngx_sockerless_judge_owned_mode(ngx_sockerless_judge_t *j,
+    ngx_str_t *mode, ngx_uint_t network, ngx_uint_t checks, const char *where,
+    const char *field);
 static ngx_int_t ngx_sockerless_judge_volume_mounts(
     ngx_sockerless_judge_t *j, ngx_sockerless_jv_t *mounts,
     ngx_uint_t checks, const char *where);
@@ -1312,7 +1315,6 @@ ngx_sockerless_judge_build_network(ngx_sockerless_judge_t *j,
     ngx_str_t *mode)
 {
     ngx_int_t  rc;
-    ngx_str_t  name;
 
     if (!j->rules->privileged) {
         rc = ngx_sockerless_judge_network_mode(j, mode, "build ",
@@ -1326,6 +1328,23 @@ ngx_sockerless_judge_build_network(ngx_sockerless_judge_t *j,
         return NGX_OK;
     }
 
+    return ngx_sockerless_judge_owned_mode(j, mode, 1, 0, "build ",
+                                           "networkmode");
+}
+
+
+/*
+ * A mode that names a container ("container:<x>") or, for a network
+ * mode, a network other than dockerd's own: the owner's
+ */
+
+static ngx_int_t
+ngx_sockerless_judge_owned_mode(ngx_sockerless_judge_t *j, ngx_str_t *mode,
+    ngx_uint_t network, ngx_uint_t checks, const char *where,
+    const char *field)
+{
+    ngx_str_t  name;
+
     if (mode->len > 10
         && ngx_sockerless_judge_caseeq(mode->data, 10, "container:"))
     {
@@ -1333,19 +1352,20 @@ ngx_sockerless_judge_build_network(ngx_sockerless_judge_t *j,
         name.len = mode->len - 10;
 
         return ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_CONTAINER,
-                                        &name, NGX_SOCKERLESS_REF_OWNED,
-                                        "build ", "networkmode", NULL);
+                                        &name,
+                                        NGX_SOCKERLESS_REF_OWNED|checks,
+                                        where, field, NULL);
     }
 
-    if (ngx_sockerless_judge_builtin(mode)
+    if (!network || ngx_sockerless_judge_builtin(mode)
         || ngx_sockerless_judge_shares(mode))
     {
         return NGX_OK;
     }
 
     return ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK, mode,
-                                    NGX_SOCKERLESS_REF_OWNED, "build ",
-                                    "networkmode", NULL);
+                                    NGX_SOCKERLESS_REF_OWNED|checks, where,
+                                    field, NULL);
 }
 
 
@@ -2914,33 +2934,12 @@ ngx_sockerless_judge_owner_config(ngx_sockerless_judge_t *j,
             continue;
         }
 
-        if (v->str.len > 10
-            && ngx_sockerless_judge_caseeq(v->str.data, 10, "container:"))
-        {
-            name.data = v->str.data + 10;
-            name.len = v->str.len - 10;
-
-            rc = ngx_sockerless_judge_owner_container(j, &name, where,
-                                                ngx_sockerless_ns_fields[i],
-                                                0);
-            if (rc != NGX_OK) {
-                return rc;
-            }
-
-            continue;
-        }
-
-        if (i == 0 && !ngx_sockerless_judge_builtin(&v->str)
-            && !ngx_sockerless_judge_shares(&v->str))
-        {
-            rc = ngx_sockerless_judge_ref(j, NGX_SOCKERLESS_KIND_NETWORK,
-                                          &v->str,
-                                          NGX_SOCKERLESS_REF_OWNED
-                                          |NGX_SOCKERLESS_REF_SETTING,
-                                          where, "NetworkMode", NULL);
-            if (rc != NGX_OK) {
-                return rc;
-            }
+        rc = ngx_sockerless_judge_owned_mode(j, &v->str, i == 0,
+                                             NGX_SOCKERLESS_REF_SETTING,
+                                             where,
+                                             ngx_sockerless_ns_fields[i]);
+        if (rc != NGX_OK) {
+            return rc;
         }
     }
 
