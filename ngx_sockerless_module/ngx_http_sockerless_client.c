@@ -33,8 +33,7 @@ ngx_int_t
 ngx_http_sockerless_client_addr(ngx_http_request_t *r,
     ngx_http_sockerless_peer_t *peer)
 {
-    ngx_http_sockerless_ctx_t       *ctx;
-    ngx_http_sockerless_loc_conf_t  *slcf;
+    ngx_http_sockerless_ctx_t  *ctx;
 
     ngx_memzero(peer, sizeof(ngx_http_sockerless_peer_t));
 
@@ -54,32 +53,44 @@ ngx_http_sockerless_client_addr(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
+    return ngx_http_sockerless_client_peer_ssl(r,
+                                               ctx->node_upstream
+                                               ? &ctx->node_upstream->host
+                                               : &ctx->node,
+                                               peer);
+}
+
+
+/*
+ * The TLS of a side request to "node" (an upstream's name or an
+ * address): the location's sockerless_ssl settings, as its requests to
+ * the node have them
+ */
+
+ngx_int_t
+ngx_http_sockerless_client_peer_ssl(ngx_http_request_t *r, ngx_str_t *node,
+    ngx_http_sockerless_peer_t *peer)
+{
 #if (NGX_HTTP_SSL)
+
+    ngx_http_sockerless_loc_conf_t  *slcf;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_sockerless_module);
 
-    if (slcf->ssl) {
-        peer->ssl = slcf->upstream.ssl;
-        peer->ssl_verify = slcf->upstream.ssl_verify;
-
-        if (ngx_http_sockerless_node_ssl_name(r,
-                                              ctx->node_upstream
-                                              ? &ctx->node_upstream->host
-                                              : &ctx->node,
-                                              &peer->ssl_name)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
+    if (!slcf->ssl) {
+        return NGX_OK;
     }
+
+    peer->ssl = slcf->upstream.ssl;
+    peer->ssl_verify = slcf->upstream.ssl_verify;
+
+    return ngx_http_sockerless_node_ssl_name(r, node, &peer->ssl_name);
 
 #else
 
-    (void) slcf;
+    return NGX_OK;
 
 #endif
-
-    return NGX_OK;
 }
 
 

@@ -87,6 +87,8 @@ struct ngx_http_sockerless_client_s {
  */
 ngx_int_t ngx_http_sockerless_client_addr(ngx_http_request_t *r,
     ngx_http_sockerless_peer_t *peer);
+ngx_int_t ngx_http_sockerless_client_peer_ssl(ngx_http_request_t *r,
+    ngx_str_t *node, ngx_http_sockerless_peer_t *peer);
 
 /* the address of an upstream's first server */
 ngx_int_t ngx_http_sockerless_client_upstream_addr(

@@ -209,25 +209,16 @@ ngx_http_sockerless_health_probe(ngx_http_request_t *r,
         return;
     }
 
-#if (NGX_HTTP_SSL)
-
     /* over TLS as the location's requests go to their daemon */
 
-    if (slcf->ssl) {
-        peer.ssl = slcf->upstream.ssl;
-        peer.ssl_verify = slcf->upstream.ssl_verify;
-
-        if (ngx_http_sockerless_node_ssl_name(r, &slcf->observe.health->host,
-                                              &peer.ssl_name)
-            != NGX_OK)
-        {
-            ngx_str_set(&message, "no name for the daemon's certificate");
-            ngx_http_sockerless_health_result(st, 0, &message);
-            return;
-        }
+    if (ngx_http_sockerless_client_peer_ssl(r, &slcf->observe.health->host,
+                                            &peer)
+        != NGX_OK)
+    {
+        ngx_str_set(&message, "no name for the daemon's certificate");
+        ngx_http_sockerless_health_result(st, 0, &message);
+        return;
     }
-
-#endif
 
     /* a pool for each probe: it goes when the probe ends */
 

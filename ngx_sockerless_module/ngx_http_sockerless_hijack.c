@@ -248,8 +248,8 @@ ngx_http_sockerless_hijack_pump(ngx_http_request_t *r)
 
 /*
  * Through a buffer: it comes with the client's bytes and goes when they
- * are all sent and the client is quiet.  Returns NGX_OK to wait for events, NGX_DONE once the request is
- * finalized.
+ * are all sent and the client is quiet.  Returns NGX_OK to wait for
+ * events, NGX_DONE once the request is finalized.
  */
 
 static ngx_int_t
