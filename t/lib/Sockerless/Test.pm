@@ -31,6 +31,10 @@ package Sockerless::Test;
 #                               tests themselves; module-only tests skip)
 #   SOCKERLESS_TEST_KEEP=1      keep nginx temp dirs (paths in diag)
 #   SOCKERLESS_TEST_VERBOSE=1   print every docker command and its result
+#   SOCKERLESS_TEST_FILE_TIMEOUT a file still running after this many
+#                               seconds (default 600; 0: none) fails and
+#                               ends, its END blocks stopping what it
+#                               started
 
 use strict;
 use warnings;
@@ -126,7 +130,38 @@ sub import {
     my $caller = caller;
     eval "package $caller; use Test::More; 1" or die $@;
     _check_env() unless $noenv;
+    _watchdog() unless $noenv;
     $class->export_to_level(1, $class, @args);
+}
+
+# a process of its own that sends the file SIGUSR2 once the file has run
+# SOCKERLESS_TEST_FILE_TIMEOUT seconds; it holds none of the file's
+# descriptors (prove reads to EOF) and ends when the file does
+my $WATCHDOG;
+
+sub _watchdog {
+    my $limit = $ENV{SOCKERLESS_TEST_FILE_TIMEOUT} // 600;
+    return if $WATCHDOG || !$limit || $$ != $MAIN_PID;
+    my $file = $0;
+    $SIG{USR2} = sub {
+        return if $$ != $MAIN_PID;
+        Test::More::fail("$file still running after $limit s "
+            . '(SOCKERLESS_TEST_FILE_TIMEOUT)');
+        Test::More::done_testing();
+        exit 124;
+    };
+    my $pid = fork // return;
+    if ($pid == 0) {
+        POSIX::close($_) for 0 .. 1023;
+        my $end = time + $limit;
+        while (time < $end) {
+            POSIX::_exit(0) unless kill 0, $MAIN_PID;
+            sleep 1;
+        }
+        kill 'USR2', $MAIN_PID;
+        POSIX::_exit(0);
+    }
+    $WATCHDOG = $pid;
 }
 
 sub test_image { $ENV{TEST_IMAGE} || 'sockerless-test:latest' }
