@@ -33,6 +33,9 @@
 
 #define NGX_HTTP_SOCKERLESS_RESOLVE_BUFFER  65536
 
+/* the longest of dockerd's error messages passed on */
+#define NGX_HTTP_SOCKERLESS_RESOLVE_MESSAGE 1024
+
 /* the entries a worker keeps, at most */
 #define NGX_HTTP_SOCKERLESS_CACHE_SIZE      4096
 
@@ -514,6 +517,10 @@ static ngx_int_t
 ngx_http_sockerless_resolve_failed(ngx_http_sockerless_resolve_t *rs,
     const char *what)
 {
+    u_char                        *buf;
+    size_t                         size;
+    ngx_buf_t                     *b;
+    ngx_str_t                      msg;
     ngx_sockerless_ref_t          *ref;
     ngx_http_sockerless_ctx_t     *ctx;
     ngx_http_sockerless_client_t  *c;
@@ -521,6 +528,34 @@ ngx_http_sockerless_resolve_failed(ngx_http_sockerless_resolve_t *rs,
     c = rs->client;
     ctx = ngx_http_get_module_ctx(rs->request, ngx_http_sockerless_module);
     ref = (ngx_sockerless_ref_t *) ctx->decision.judge->refs->elts + rs->ref;
+
+    /*
+     * dockerd refused the inspection with its own error (an ID prefix
+     * that several objects share: 500 "multiple IDs found with provided
+     * prefix"): the request itself would get the same, so it gets it
+     */
+
+    if (c->message.len == 0 && !c->truncated
+        && c->status >= NGX_HTTP_BAD_REQUEST
+        && c->status < 600)
+    {
+        b = c->in;
+        size = NGX_HTTP_SOCKERLESS_RESOLVE_MESSAGE;
+
+        buf = ngx_pnalloc(rs->request->pool, size);
+        if (buf == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (b && ngx_sockerless_json_string(b->pos, b->last - b->pos,
+                                            "message", NULL, buf, size, &msg)
+                 == NGX_OK
+            && msg.len)
+        {
+            return ngx_http_sockerless_send_error(rs->request, c->status,
+                                                  "%V", &msg);
+        }
+    }
 
     if (c->message.len) {
         return ngx_http_sockerless_send_error(rs->request,

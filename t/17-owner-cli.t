@@ -6,7 +6,8 @@
 # that do not exist: every command prints and exits as it does for a
 # missing container, and dockerd shows the victim unchanged.  Names are
 # per daemon: a name another has is a conflict that does not show the
-# other's ID.  References to another's container in a create (volumes
+# other's ID; an ID prefix several containers share gets dockerd's own
+# refusal.  References to another's container in a create (volumes
 # from, container: namespaces, links) are what dockerd says of a missing
 # one.  The owner label is the module's: a client's is refused, an
 # image's is not inherited, an administrator may give objects away.
@@ -249,6 +250,42 @@ for_each_cli(sub {
             . ($id eq 'alice' ? 'alice' : 'nobody') . ', not bob');
         ok(!names_as('bob')->{$n}, "bob: does not see $id\'s container");
     }
+}
+
+# --- an ID prefix several containers share -----------------------------------
+
+# dockerd refuses a prefix that several containers share (500 "Multiple
+# IDs found with provided prefix"): a tenant gets dockerd's own answer
+# to the same request, to the API and to the CLI
+{
+    my (%first, $shared);
+    for my $i (1 .. 17) {
+        my $name = cleanup_container(unique_name('owner-prefix'));
+        ($rc, $out, $err) = docker_as('alice', 'create', '--name', $name,
+            '--network', 'none', $image, 'true');
+        last if $rc != 0;
+        my $c = substr($out, 0, 1);
+        if ($first{$c}++) {
+            $shared = $c;
+            last;
+        }
+    }
+    ok(defined $shared, 'alice: two containers whose IDs share a first '
+        . 'character') or diag $err;
+    $shared //= '0';
+    my ($dst, undef, $draw) = unix_request('GET',
+        "/v1.41/containers/$shared/json");
+    my $dmsg = json_message($draw) // $draw;
+    my ($st, $msg) = policy_api('alice', GET =>
+        "/v1.41/containers/$shared/json");
+    ok($dst == 500 && $st == $dst && $msg eq $dmsg,
+        "alice: GET /containers/$shared/json: dockerd's $dst \"$dmsg\"")
+        or diag "$st $msg";
+    my ($drc, undef, $derr) = docker_direct('container', 'inspect', $shared);
+    ($rc, $out, $err) = docker_as('alice', 'container', 'inspect', $shared);
+    ok($rc == $drc && $rc != 0 && $err eq $derr,
+        "alice: docker container inspect $shared: as from dockerd")
+        or diag "$rc $err / $drc $derr";
 }
 
 # --- the log ------------------------------------------------------------------
