@@ -213,7 +213,11 @@ for (@{ $via->{samples} }) {
     $peak_rss = $_->[2] if $_->[2] > $peak_rss;
 }
 diag("during the load: up to $peak_fd descriptors, RSS up to $peak_rss kB");
-cmp_ok($via->{loops}, '>', $CLIENTS, 'through the module: the loops ran');
+# a client stops after the loop in which the deadline passes: each goes
+# round at least once (a short soak, as under SANITIZE=1, may give one
+# loop each); the errors are judged below
+cmp_ok($via->{loops}, '>=', $CLIENTS,
+    'through the module: every client went round at least once');
 
 ok(settle(sub { active() == 1 }, 60), 'after the load: no connection left')
     or diag('active: ' . active());
